@@ -1,0 +1,3 @@
+from chengguan.cli import main
+
+main()

@@ -1,0 +1,35 @@
+"""The `chengguan` console command: a thin wrapper over Django's management commands.
+
+    chengguan demo            migrate, load the demo city if the database is empty, serve
+    chengguan serve           serve on 127.0.0.1:8000 (like runserver, without autoreload)
+    chengguan locate LON LAT  who is responsible for a point
+    chengguan import / export the territory as GeoJSON
+    chengguan <any Django management command>
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ALIASES = {
+    "serve": "serve",
+    "import": "import_territory",
+    "export": "export_territory",
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chengguan.settings")
+    args = list(sys.argv if argv is None else argv)
+    prog = "chengguan"
+    rest = args[1:]
+    if rest and rest[0] in ALIASES:
+        rest[0] = ALIASES[rest[0]]
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line([prog, *rest])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""chengguan settings: one module, read from the environment and validated at start-up.
+
+Policy (time limits, benchmarks, working hours …) lives in the database and is edited by admins;
+only deployment facts live here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from chengguan.core.env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    env_timezone,
+)
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent
+VAR_DIR = Path(env_str("CHENGGUAN_VAR_DIR", str(PROJECT_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_secret("SECRET_KEY") or ""
+if not SECRET_KEY:
+    if DEBUG or env_bool("CHENGGUAN_INSECURE_DEV_KEY", True):
+        # Development and tests only; the `chengguan.E002` check refuses it when DEBUG is off
+        # and CHENGGUAN_INSECURE_DEV_KEY is switched off for production.
+        SECRET_KEY = "chengguan-insecure-development-key-change-me"
+    else:
+        raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set in production")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "chengguan.core",
+    "chengguan.org",
+    "chengguan.geo",
+    "chengguan.simulate",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "chengguan.urls"
+WSGI_APPLICATION = "chengguan.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------------------------
+# Default: SQLite in WAL mode under var/. DATABASE_URL=postgres://… switches to PostgreSQL.
+_default_sqlite = f"sqlite:///{VAR_DIR / 'chengguan.sqlite3'}"
+DATABASE_URL = env_str("DATABASE_URL", _default_sqlite)
+try:
+    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["OPTIONS"] = {
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            "PRAGMA busy_timeout=20000;"
+        ),
+    }
+    _db["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "") or None}
+elif _db["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        f"DATABASE_URL uses {_db['ENGINE']!r}; chengguan supports sqlite:// and postgres:// only"
+    )
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "org.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- language and time ----------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"  # stored times are aware UTC; the city's zone is explicit below
+CITY_TIME_ZONE = env_timezone("CITY_TIME_ZONE", "Asia/Shanghai")
+
+# --- static files ---------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = VAR_DIR / "media"
+
+# --- territory and routing ------------------------------------------------------------------
+# Distance in metres within which a point belongs to the nearest beat road.
+BEAT_ROAD_DISTANCE_M = env_float("BEAT_ROAD_DISTANCE_M", 30.0, minimum=0.0)
+# Side of the cells of the locate index, in metres (smaller: faster lookups, more memory).
+LOCATE_CELL_M = env_float("LOCATE_CELL_M", 2.0, minimum=0.1)
+# Upper bound on index cells per layer; the cell grows to stay under it for very large cities.
+LOCATE_MAX_CELLS = env_int("LOCATE_MAX_CELLS", 16_000_000, minimum=10_000)
+# How often (seconds) a process asks the database whether the territory changed.
+LOCATE_VERSION_TTL_S = env_float("LOCATE_VERSION_TTL_S", 2.0, minimum=0.0)
+# Optional background tiles for maps (no internet needed without it), e.g. an intranet tile server.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+
+LOGIN_URL = "admin:login"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+ADMIN_SITE_TITLE = _("chengguan administration")
