@@ -12,9 +12,7 @@ from django.core.checks import Error, Warning, register
 def check_time_settings(app_configs: Any, **kwargs: Any) -> list[Error]:
     errors = []
     if not settings.USE_TZ:
-        errors.append(
-            Error("USE_TZ must be True: chengguan stores aware UTC times.", id="chengguan.E001")
-        )
+        errors.append(Error("USE_TZ must be True: chengguan stores aware UTC times.", id="chengguan.E001"))
     if settings.TIME_ZONE != "UTC":
         errors.append(
             Error(

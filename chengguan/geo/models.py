@@ -107,7 +107,9 @@ class Beat(models.Model):
         on_delete=models.SET_NULL,
         related_name="beats",
     )
-    post_type = models.CharField(_("post type"), max_length=8, choices=PostType.choices, default=PostType.MOBILE)
+    post_type = models.CharField(
+        _("post type"), max_length=8, choices=PostType.choices, default=PostType.MOBILE
+    )
     post_start = models.TimeField(_("post hours from"), null=True, blank=True)
     post_end = models.TimeField(_("post hours until"), null=True, blank=True)
 
@@ -190,3 +192,6 @@ class TerritoryVersion(models.Model):
     class Meta:
         verbose_name = _("territory version")
         verbose_name_plural = _("territory version")
+
+    def __str__(self) -> str:
+        return str(self.version)

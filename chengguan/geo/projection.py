@@ -36,11 +36,15 @@ class LocalProjection:
         ) * self.ky
 
     def to_lonlat(self, x: Any, y: Any) -> tuple[Any, Any]:
-        return np.asarray(x, dtype=float) / self.kx + self.lon0, np.asarray(y, dtype=float) / self.ky + self.lat0
+        return np.asarray(x, dtype=float) / self.kx + self.lon0, np.asarray(
+            y, dtype=float
+        ) / self.ky + self.lat0
 
     def project(self, geom: BaseGeometry) -> BaseGeometry:
         kx, ky, lon0, lat0 = self.kx, self.ky, self.lon0, self.lat0
-        return shapely.transform(geom, lambda c: np.column_stack([(c[:, 0] - lon0) * kx, (c[:, 1] - lat0) * ky]))
+        return shapely.transform(
+            geom, lambda c: np.column_stack([(c[:, 0] - lon0) * kx, (c[:, 1] - lat0) * ky])
+        )
 
     def unproject(self, geom: BaseGeometry) -> BaseGeometry:
         kx, ky, lon0, lat0 = self.kx, self.ky, self.lon0, self.lat0

@@ -21,8 +21,7 @@ def check_code(level: str, code: str, parent_code: str | None) -> None:
     expected = CODE_LENGTH[level]
     if not isinstance(code, str) or not _DIGITS.match(code) or len(code) != expected:
         raise BadCode(
-            _("%(level)s code %(code)r must be %(n)d digits")
-            % {"level": level, "code": code, "n": expected},
+            _("%(level)s code %(code)r must be %(n)d digits") % {"level": level, "code": code, "n": expected},
             field="code",
         )
     if level == "city":

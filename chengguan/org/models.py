@@ -58,8 +58,10 @@ class Division(models.Model):
                 raise ValidationError({"parent": _("this level needs a parent division")})
             if self.parent.level != expected_parent:
                 raise ValidationError(
-                    {"parent": _("the parent of a %(level)s must be a %(parent)s")
-                     % {"level": self.get_level_display(), "parent": expected_parent.label}}
+                    {
+                        "parent": _("the parent of a %(level)s must be a %(parent)s")
+                        % {"level": self.get_level_display(), "parent": expected_parent.label}
+                    }
                 )
         try:
             check_code(self.level, self.code, self.parent.code if self.parent else None)
