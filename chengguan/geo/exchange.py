@@ -21,7 +21,10 @@ LAYERS = ("divisions", "grids", "roads", "beats", "vending_zones")
 
 
 def _time(value: Any) -> str | None:
-    return value.strftime("%H:%M") if value is not None else None
+    """HH:MM, or HH:MM:SS when there are seconds (so the import gets back exactly what was stored)."""
+    if value is None:
+        return None
+    return value.strftime("%H:%M:%S" if value.second else "%H:%M")
 
 
 def _division_props(d: Division) -> dict[str, Any]:
@@ -91,13 +94,19 @@ def _layer_rows(layer: str, territory: Territory | None) -> tuple[Iterable[Any],
     if layer == "roads":
         return Road.objects.order_by("code"), _road_props, "geometry"
     if layer == "beats":
-        return Beat.objects.select_related("road", "squadron", "officer").order_by("code"), _beat_props, "geometry"
+        return (
+            Beat.objects.select_related("road", "squadron", "officer").order_by("code"),
+            _beat_props,
+            "geometry",
+        )
     if layer == "vending_zones":
         return VendingZone.objects.select_related("unit").order_by("code"), _zone_props, "geometry"
     raise KeyError(layer)
 
 
-def export_layer(layer: str, *, crs: CRS | str = CRS.WGS84, territory: Territory | None = None) -> dict[str, Any]:
+def export_layer(
+    layer: str, *, crs: CRS | str = CRS.WGS84, territory: Territory | None = None
+) -> dict[str, Any]:
     """One layer as a GeoJSON FeatureCollection (coordinates in ``crs``)."""
     crs = parse_crs(crs) if not isinstance(crs, CRS) else crs
     rows, props, geom_attr = _layer_rows(layer, territory)
@@ -107,6 +116,10 @@ def export_layer(layer: str, *, crs: CRS | str = CRS.WGS84, territory: Territory
         if geom is not None:
             geom = geometry_from_wgs84(geom, crs)
         features.append(
-            {"type": "Feature", "properties": props(row), "geometry": mapping(geom) if geom is not None else None}
+            {
+                "type": "Feature",
+                "properties": props(row),
+                "geometry": mapping(geom) if geom is not None else None,
+            }
         )
     return {"type": "FeatureCollection", "name": layer, "crs_name": str(crs), "features": features}
