@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
+
 from chengguan.core.errors import AccessDenied
 from chengguan.org.codes import ancestor_codes, city_prefix
 from chengguan.org.roles import Role
@@ -94,3 +96,24 @@ def check_can_act_at(user: Any, place: Any) -> None:
     """Raise ``AccessDenied`` unless ``user`` may see and act at ``place``."""
     if not can_act_at(user, place):
         raise AccessDenied(field="location", place=place_code(place))
+
+
+def territory_q(territory: Territory, field: str = "code") -> Q:
+    """A filter for rows whose division or grid code (in ``field``) lies inside ``territory``.
+
+    Division and grid codes extend their parents' codes, so "inside" is a prefix match; a city
+    covers every code that shares its four-digit GB/T 2260 prefix. ``Q(pk__in=[])`` matches nothing.
+    """
+    if territory.everywhere:
+        return Q()
+    condition = Q(pk__in=[])
+    for code in sorted(territory.codes):
+        condition |= Q(**{f"{field}__startswith": code})
+    for prefix in sorted(territory.city_prefixes):
+        condition |= Q(**{f"{field}__startswith": prefix})
+    return condition
+
+
+def filter_to_territory(queryset: Any, user: Any, field: str = "code") -> Any:
+    """``queryset`` narrowed to the rows whose code in ``field`` lies in ``user``'s territory."""
+    return queryset.filter(territory_q(territory_of(user), field))
