@@ -57,7 +57,7 @@ from chengguan.geo.fields import LINEAR, POLYGONAL, parse_geometry
 from chengguan.geo.models import Beat, BeatKind, Grid, PostType, Road, RoadGrade, VendingZone
 from chengguan.geo.projection import LocalProjection, area_m2, length_m
 from chengguan.geo.versioning import bump_territory_version, get_territory_version
-from chengguan.org.codes import check_code
+from chengguan.org.codes import check_code, level_label
 from chengguan.org.models import PARENT_LEVEL, Division, DivisionLevel, Unit, UnitKind
 
 log = logging.getLogger(__name__)
@@ -693,7 +693,12 @@ class _Validator:
                         row,
                         "parent",
                         _("the parent of a %(level)s must be a %(expected)s, but %(parent)s is a %(actual)s")
-                        % {"level": level, "expected": expected, "parent": parent, "actual": parent_level},
+                        % {
+                            "level": level_label(level),
+                            "expected": level_label(expected),
+                            "parent": parent,
+                            "actual": level_label(parent_level),
+                        },
                     )
                     continue
             try:
@@ -723,7 +728,8 @@ class _Validator:
                     "grids",
                     row,
                     "community",
-                    _("%(code)s is a %(level)s, not a community") % {"code": community, "level": level},
+                    _("%(code)s is a %(level)s, not a community")
+                    % {"code": community, "level": level_label(level)},
                 )
             else:
                 try:
@@ -916,7 +922,8 @@ class _Validator:
                         "beats",
                         row,
                         "squadron",
-                        _("unit %(code)s is a %(kind)s, not a squadron") % {"code": squadron, "kind": kind},
+                        _("unit %(code)s is a %(kind)s, not a squadron")
+                        % {"code": squadron, "kind": UnitKind(kind).label},
                     )
             officer = row.values["officer"]
             if officer is not None and officer not in usernames:

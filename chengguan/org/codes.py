@@ -9,10 +9,26 @@ from __future__ import annotations
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chengguan.core.errors import BadCode
 
 CODE_LENGTH = {"city": 6, "district": 6, "street": 9, "community": 12, "grid": 15}
+_LEVEL_LABELS = {
+    "city": gettext_lazy("city"),
+    "district": gettext_lazy("district"),
+    "street": gettext_lazy("street"),
+    "community": gettext_lazy("community"),
+    "grid": gettext_lazy("unit grid"),
+}
+
+
+def level_label(level: str) -> str:
+    """The translated name of a division level (or of the unit grid), for use inside sentences."""
+    label = _LEVEL_LABELS.get(str(level))
+    return str(label) if label is not None else str(level)
+
+
 _DIGITS = re.compile(r"^\d+$")
 
 
@@ -21,7 +37,8 @@ def check_code(level: str, code: str, parent_code: str | None) -> None:
     expected = CODE_LENGTH[level]
     if not isinstance(code, str) or not _DIGITS.match(code) or len(code) != expected:
         raise BadCode(
-            _("%(level)s code %(code)r must be %(n)d digits") % {"level": level, "code": code, "n": expected},
+            _("%(level)s code %(code)r must be %(n)d digits")
+            % {"level": level_label(level), "code": code, "n": expected},
             field="code",
         )
     if level == "city":
@@ -33,7 +50,7 @@ def check_code(level: str, code: str, parent_code: str | None) -> None:
             )
         return
     if parent_code is None:
-        raise BadCode(_("a %(level)s needs a parent") % {"level": level}, field="parent")
+        raise BadCode(_("a %(level)s needs a parent") % {"level": level_label(level)}, field="parent")
     if level == "district":
         if code[:4] != parent_code[:4] or code == parent_code:
             raise BadCode(
@@ -46,13 +63,13 @@ def check_code(level: str, code: str, parent_code: str | None) -> None:
     if len(parent_code) != prefix_len or code[:prefix_len] != parent_code:
         raise BadCode(
             _("%(level)s code %(code)r does not start with its parent's code %(parent)s")
-            % {"level": level, "code": code, "parent": parent_code},
+            % {"level": level_label(level), "code": code, "parent": parent_code},
             field="code",
         )
     if code[prefix_len:] == "000":
         raise BadCode(
             _("%(level)s code %(code)r: the sequence number 000 is not allowed")
-            % {"level": level, "code": code},
+            % {"level": level_label(level), "code": code},
             field="code",
         )
 

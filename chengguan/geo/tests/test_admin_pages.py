@@ -15,6 +15,7 @@ from chengguan.geo.models import Grid
 pytestmark = pytest.mark.django_db
 
 GEO_MODELS = ("grid", "road", "beat", "vendingzone")
+CHINESE_NAMES = {"grid": "单元网格", "road": "道路", "beat": "责任区段", "vendingzone": "疏导点"}
 
 
 @pytest.fixture
@@ -38,6 +39,9 @@ def test_changelist_renders_in_chinese_by_default(admin_client, model: str) -> N
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="zh-hans"' in html
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)  # type: ignore[union-attr]
+    assert title == f"选择 {CHINESE_NAMES[model]} 来修改 | 城管系统管理"
+    assert "辖区与地图" in html  # the app's name in the breadcrumbs
     # geometry is never shown in a list page
     assert '"type": "Polygon"' not in html and "LineString" not in html
 

@@ -16,6 +16,7 @@ import shapely
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from shapely.geometry import LineString, Polygon, box, mapping, shape
 
 from chengguan.core.errors import ErrorCode
@@ -245,8 +246,9 @@ def test_it_measures_the_gap_in_square_metres(tiny_city: TinyCity) -> None:
     )
     Grid.objects.filter(code=f"{WEST}004").delete()
 
-    # when they are checked
-    report = validate_territory({"grids": grids})
+    # when they are checked (in English, to read the figure)
+    with translation.override("en"):
+        report = validate_territory({"grids": grids})
 
     # then the missing area is reported in square metres (0.01° × 0.01° is about 1,112 m × 964 m), with where
     (gap,) = named(report.problems, "grids", WEST, "geometry")

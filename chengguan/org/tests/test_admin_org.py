@@ -34,7 +34,11 @@ def _objects(city: TinyCity) -> dict[str, object]:
 def test_changelist_renders_in_chinese(admin_client, model: str) -> None:
     response = admin_client.get(reverse(f"admin:org_{model}_changelist"))
     assert response.status_code == 200
-    assert '<html lang="zh-hans"' in response.content.decode()
+    html = response.content.decode()
+    assert '<html lang="zh-hans"' in html
+    assert {"division": "选择 行政区划 来修改", "unit": "选择 单位 来修改", "user": "选择 用户 来修改"}[
+        model
+    ] in html
 
 
 @pytest.mark.parametrize("model", ORG_MODELS)

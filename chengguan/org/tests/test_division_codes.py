@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -39,7 +40,7 @@ def test_it_accepts_codes_that_extend_their_parent(level: str, code: str, parent
 def test_it_names_the_reason_a_code_is_refused(
     level: str, code: str, parent: str | None, reason: str
 ) -> None:
-    with pytest.raises(BadCode) as refused:
+    with translation.override("en"), pytest.raises(BadCode) as refused:
         check_code(level, code, parent)
 
     assert reason in str(refused.value)
@@ -48,3 +49,10 @@ def test_it_names_the_reason_a_code_is_refused(
 @given(st.from_regex(r"\A33020[1-9]\d{9}\Z"))
 def test_a_grid_code_lists_its_community_street_and_district(code: str) -> None:
     assert ancestor_codes(code) == [code, code[:12], code[:9], code[:6]]
+
+
+def test_the_reason_is_given_in_chinese_by_default() -> None:
+    with translation.override("zh-hans"), pytest.raises(BadCode) as refused:
+        check_code("grid", "330203001003017", "330203001002")
+
+    assert str(refused.value) == "单元网格编码 '330203001003017' 未以其上级编码 330203001002 开头"
