@@ -133,7 +133,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # --- territory and routing ------------------------------------------------------------------
 # Distance in metres within which a point belongs to the nearest beat road.
-BEAT_ROAD_DISTANCE_M = env_float("BEAT_ROAD_DISTANCE_M", 30.0, minimum=0.0)
+BEAT_ROAD_DISTANCE_M = env_float("BEAT_ROAD_DISTANCE_M", 30.0, minimum=0.5)
 # Side of the cells of the locate index, in metres (smaller: faster lookups, more memory).
 LOCATE_CELL_M = env_float("LOCATE_CELL_M", 2.0, minimum=0.1)
 # Upper bound on index cells per layer; the cell grows to stay under it for very large cities.

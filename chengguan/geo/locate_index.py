@@ -459,6 +459,9 @@ class LineLayer(_Layer):
 
     def __init__(self, frame: Frame, geoms: Sequence[BaseGeometry], distance_m: float) -> None:
         self.frame = frame
+        if not distance_m > 0:
+            # Within 0 m of a line means exactly on it, which floating point cannot decide.
+            raise ValueError(f"the road distance must be positive, got {distance_m!r}")
         self.distance_m = float(distance_m)
         self.geoms = np.asarray(list(geoms), dtype=object)
         self.n_features = len(self.geoms)

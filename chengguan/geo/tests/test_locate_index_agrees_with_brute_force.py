@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -84,7 +85,7 @@ def test_overlapping_holed_and_sliver_polygons_are_answered_like_brute_force(
     seed=st.integers(0, 10_000),
     n=st.integers(1, 10),
     cell_m=st.sampled_from([1.0, 2.0, 7.0]),
-    distance=st.sampled_from([0.0, 1.0, 12.5, 30.0]),
+    distance=st.sampled_from([0.5, 1.0, 12.5, 30.0]),
 )
 def test_road_beats_are_answered_like_brute_force(seed: int, n: int, cell_m: float, distance: float) -> None:
     lines = random_lines(seed, n)
@@ -131,3 +132,11 @@ def test_points_outside_the_raster_and_nan_find_nothing() -> None:
     got = layer.lookup([LON0 - 1, np.nan, np.inf, LON0 + SPAN / 2], [LAT0, LAT0, LAT0, np.nan])
 
     assert got.tolist() == [NONE] * 4
+
+
+def test_a_road_distance_of_zero_is_refused() -> None:
+    lines = random_lines(1, 1)
+    frame = _frame(lines, 2.0, pad_m=20)
+
+    with pytest.raises(ValueError, match="positive"):
+        LineLayer(frame, lines, 0.0)
