@@ -15,12 +15,6 @@ from chengguan.geo.models import Grid
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, tiny_city: TinyCity):  # type: ignore[no-untyped-def]
-    client.force_login(tiny_city.users["admin"])
-    return client
-
-
 def _upload(name: str, data: dict) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, json.dumps(data).encode(), content_type="application/geo+json")
 

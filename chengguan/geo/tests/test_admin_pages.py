@@ -18,12 +18,6 @@ GEO_MODELS = ("grid", "road", "beat", "vendingzone")
 CHINESE_NAMES = {"grid": "单元网格", "road": "道路", "beat": "责任区段", "vendingzone": "疏导点"}
 
 
-@pytest.fixture
-def admin_client(client, tiny_city: TinyCity):  # type: ignore[no-untyped-def]
-    client.force_login(tiny_city.users["admin"])
-    return client
-
-
 def _objects(city: TinyCity) -> dict[str, object]:
     return {
         "grid": next(iter(city.grids.values())),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 
 import pytest
 from django.db.models import F
@@ -23,13 +22,6 @@ WEST_SW = "330203001001003"
 EAST_NW = "330212001001001"
 EVENING = dt.datetime(2026, 3, 4, 19, 30, tzinfo=city_zone())  # a Wednesday
 NOON = dt.datetime(2026, 3, 4, 12, 0, tzinfo=city_zone())
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index() -> Iterator[None]:
-    invalidate_index()
-    yield
-    invalidate_index()
 
 
 def test_a_point_inside_a_grid_gets_its_grid_and_divisions(tiny_city: TinyCity) -> None:

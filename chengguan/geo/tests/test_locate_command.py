@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
@@ -17,14 +16,6 @@ from django.utils import translation
 
 from chengguan.core.testing import TinyCity
 from chengguan.geo.coords import wgs84_to_gcj02
-from chengguan.geo.locate import invalidate_index
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index() -> Iterator[None]:
-    invalidate_index()
-    yield
-    invalidate_index()
 
 
 def _run(*args: str) -> str:

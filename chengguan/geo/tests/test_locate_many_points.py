@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -15,18 +14,11 @@ from chengguan.core.clock import city_zone
 from chengguan.core.errors import OutsideCity
 from chengguan.core.testing import TinyCity
 from chengguan.geo.coords import wgs84_to_gcj02
-from chengguan.geo.locate import LocateIndex, invalidate_index, locate, locate_many
+from chengguan.geo.locate import LocateIndex, locate, locate_many
 from chengguan.geo.locate_index import NONE, brute_force_lines, brute_force_polygons
 from chengguan.geo.tests.territories import LAT0, LON0, SPAN, adversarial_points, synthetic_territory
 
 NOON = dt.datetime(2026, 3, 4, 12, 0, tzinfo=city_zone())
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index() -> Iterator[None]:
-    invalidate_index()
-    yield
-    invalidate_index()
 
 
 def _brute_force(index: LocateIndex, lon: np.ndarray, lat: np.ndarray, at: dt.datetime) -> tuple:

@@ -16,12 +16,6 @@ pytestmark = pytest.mark.django_db
 ORG_MODELS = ("division", "unit", "user")
 
 
-@pytest.fixture
-def admin_client(client, tiny_city: TinyCity):  # type: ignore[no-untyped-def]
-    client.force_login(tiny_city.users["admin"])
-    return client
-
-
 def _objects(city: TinyCity) -> dict[str, object]:
     return {
         "division": city.districts[WEST_DISTRICT],
