@@ -42,7 +42,6 @@ from typing import Any
 import numpy as np
 import shapely
 from django.conf import settings
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry.base import BaseGeometry
@@ -548,7 +547,11 @@ _cache = _Cache()
 
 
 def invalidate_index(*_args: Any, **_kwargs: Any) -> None:
-    """Make the next lookup in this process rebuild the index (signal receiver, too)."""
+    """Make the next lookup in this process rebuild the index.
+
+    ``bump_territory_version`` calls it on every territory change, so a change made in this process
+    is seen at once; other processes see it within ``LOCATE_VERSION_TTL_S``.
+    """
     _cache.dirty = True
 
 
@@ -573,19 +576,6 @@ def get_index() -> LocateIndex:
             _cache.index = index
         _cache.checked_at = now
         return index
-
-
-def _connect_invalidation() -> None:
-    from chengguan.geo.models import Beat, Grid, Road, VendingZone
-    from chengguan.org.models import Division, Unit
-
-    for model in (Division, Unit, Grid, Road, Beat, VendingZone):
-        post_save.connect(invalidate_index, sender=model, dispatch_uid=f"locate-save-{model.__name__}")
-        post_delete.connect(invalidate_index, sender=model, dispatch_uid=f"locate-delete-{model.__name__}")
-    m2m_changed.connect(invalidate_index, sender=Unit.territory.through, dispatch_uid="locate-unit-m2m")
-
-
-_connect_invalidation()
 
 
 # --- public entry points -------------------------------------------------------------------------

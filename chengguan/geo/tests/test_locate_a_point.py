@@ -7,12 +7,14 @@ import json
 
 import pytest
 from django.db.models import F
-from shapely.geometry import box
+from shapely.geometry import box, mapping
 
 from chengguan.core.clock import city_zone
 from chengguan.core.errors import BadCoordinates, InvalidInput, OutsideCity
 from chengguan.core.testing import TinyCity
 from chengguan.geo.coords import wgs84_to_bd09, wgs84_to_gcj02
+from chengguan.geo.exchange import export_layer
+from chengguan.geo.importing import import_territory
 from chengguan.geo.locate import invalidate_index, locate
 from chengguan.geo.models import Beat, BeatKind, Grid, TerritoryVersion, VendingZone
 
@@ -228,6 +230,21 @@ def test_a_change_made_by_another_process_is_seen_once_the_version_is_checked(
     assert still_cached.grid_code == WEST_NW
     with pytest.raises(OutsideCity):
         locate(121.535, 29.875)
+
+
+def test_an_import_in_this_process_is_seen_at_once(tiny_city: TinyCity, settings: object) -> None:
+    settings.LOCATE_VERSION_TTL_S = 3600  # type: ignore[attr-defined]
+    assert locate(121.535, 29.875).grid_code == WEST_NW
+    grids = export_layer("grids")
+    for feature in grids["features"]:
+        if feature["properties"]["code"] == WEST_NW:
+            feature["geometry"] = mapping(box(121.53, 29.879, 121.54, 29.88))
+        if feature["properties"]["code"] == WEST_SW:
+            feature["geometry"] = mapping(box(121.53, 29.86, 121.54, 29.879))
+
+    import_territory({"grids": grids})  # bulk writes, no model signals
+
+    assert locate(121.535, 29.875).grid_code == WEST_SW
 
 
 def test_an_empty_territory_has_no_inside(db: None) -> None:
