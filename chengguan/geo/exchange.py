@@ -1,20 +1,22 @@
 """The territory as GeoJSON FeatureCollections, one per layer.
 
-Export: ``export_layer(layer, crs=…, territory=…)``. Import with validation lives in
+Export: ``export_layer(layer, crs=…, territory=…, prefix=…, level=…, bbox=…)``. Import with validation lives in
 ``chengguan.geo.importing``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
-from shapely.geometry import mapping
+import shapely
+from django.db.models import Q, QuerySet
+from shapely.geometry import box, mapping
 
 from chengguan.geo.coords import CRS, geometry_from_wgs84, parse_crs
 from chengguan.geo.models import Beat, Grid, Road, VendingZone
-from chengguan.org.access import Territory
-from chengguan.org.models import Division
+from chengguan.org.access import Territory, territory_q
+from chengguan.org.models import Division, DivisionLevel
 
 # Layer order is the import order: each layer may refer to the ones before it.
 LAYERS = ("divisions", "grids", "roads", "beats", "vending_zones")
@@ -78,41 +80,69 @@ def _zone_props(z: VendingZone) -> dict[str, Any]:
     }
 
 
-def _layer_rows(layer: str, territory: Territory | None) -> tuple[Iterable[Any], Callable[[Any], dict], str]:
+CODED_LAYERS = ("divisions", "grids")
+
+
+def _layer_rows(
+    layer: str, territory: Territory | None, prefix: str, level: str
+) -> tuple[QuerySet, Callable[[Any], dict], str]:
+    """The layer's rows, narrowed in the database to the territory, a code prefix and a level."""
     if layer == "divisions":
         qs = Division.objects.select_related("parent").order_by("code")
-        rows: Iterable[Any] = qs
-        if territory is not None and not territory.everywhere:
-            rows = [d for d in qs if d.level == "city" or territory.covers_code(d.code)]
-        return rows, _division_props, "boundary"
-    if layer == "grids":
+        if territory is not None:
+            # the city row stays: it frames every map
+            qs = qs.filter(Q(level=DivisionLevel.CITY) | territory_q(territory))
+        if level:
+            qs = qs.filter(level=level)
+        rows, props, geom_attr = qs, _division_props, "boundary"
+    elif layer == "grids":
         qs = Grid.objects.select_related("community", "inspector").order_by("code")
-        rows = qs
-        if territory is not None and not territory.everywhere:
-            rows = [g for g in qs if territory.covers_code(g.code)]
-        return rows, _grid_props, "geometry"
-    if layer == "roads":
-        return Road.objects.order_by("code"), _road_props, "geometry"
-    if layer == "beats":
-        return (
-            Beat.objects.select_related("road", "squadron", "officer").order_by("code"),
-            _beat_props,
+        if territory is not None:
+            qs = qs.filter(territory_q(territory))
+        rows, props, geom_attr = qs, _grid_props, "geometry"
+    elif layer == "roads":
+        rows, props, geom_attr = Road.objects.order_by("code"), _road_props, "geometry"
+    elif layer == "beats":
+        rows = Beat.objects.select_related("road", "squadron", "officer").order_by("code")
+        props, geom_attr = _beat_props, "geometry"
+    elif layer == "vending_zones":
+        rows, props, geom_attr = (
+            VendingZone.objects.select_related("unit").order_by("code"),
+            _zone_props,
             "geometry",
         )
-    if layer == "vending_zones":
-        return VendingZone.objects.select_related("unit").order_by("code"), _zone_props, "geometry"
-    raise KeyError(layer)
+    else:
+        raise KeyError(layer)
+    if prefix and layer in CODED_LAYERS:
+        rows = rows.filter(code__startswith=prefix)
+    return rows, props, geom_attr
 
 
 def export_layer(
-    layer: str, *, crs: CRS | str = CRS.WGS84, territory: Territory | None = None
+    layer: str,
+    *,
+    crs: CRS | str = CRS.WGS84,
+    territory: Territory | None = None,
+    prefix: str = "",
+    level: str = "",
+    bbox: tuple[float, float, float, float] | None = None,
 ) -> dict[str, Any]:
-    """One layer as a GeoJSON FeatureCollection (coordinates in ``crs``)."""
+    """One layer as a GeoJSON FeatureCollection (coordinates in ``crs``).
+
+    ``territory`` keeps the divisions and grids inside it (and the city row); ``prefix`` keeps the
+    divisions and grids whose code starts with it; ``level`` keeps divisions of that level; ``bbox``
+    (WGS84 ``minlon, minlat, maxlon, maxlat``) keeps the features whose geometry meets the box.
+    """
     crs = parse_crs(crs) if not isinstance(crs, CRS) else crs
-    rows, props, geom_attr = _layer_rows(layer, territory)
+    rows, props, geom_attr = _layer_rows(layer, territory, prefix, level)
+    area = box(*bbox) if bbox is not None else None
+    if area is not None:
+        shapely.prepare(area)
     features = []
     for row in rows:
         geom = getattr(row, geom_attr)
+        if area is not None and (geom is None or not area.intersects(geom)):
+            continue
         if geom is not None:
             geom = geometry_from_wgs84(geom, crs)
         features.append(

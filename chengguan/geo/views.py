@@ -12,22 +12,15 @@ A bad parameter gets a 400 with a JSON body naming it.
 
 from __future__ import annotations
 
-from typing import Any
-
-import shapely
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from shapely.geometry import box, mapping
 
 from chengguan.core.errors import InvalidInput
-from chengguan.geo.exchange import LAYERS, _layer_rows, export_layer
+from chengguan.geo.exchange import CODED_LAYERS, LAYERS, export_layer
 from chengguan.org.access import territory_of
 from chengguan.org.models import DivisionLevel
-
-CODED_LAYERS = ("divisions", "grids")
 
 
 def parse_bbox(value: str) -> tuple[float, float, float, float]:
@@ -43,43 +36,6 @@ def parse_bbox(value: str) -> tuple[float, float, float, float]:
 
 def _finite(x: float) -> bool:
     return x == x and abs(x) != float("inf")
-
-
-def filtered_layer(
-    layer: str,
-    *,
-    territory: Any,
-    prefix: str = "",
-    level: str = "",
-    bbox: tuple[float, float, float, float] | None = None,
-) -> dict[str, Any]:
-    """A layer as a WGS84 FeatureCollection, narrowed in the database where it can be."""
-    rows, props, geom_attr = _layer_rows(layer, None)
-    if isinstance(rows, QuerySet):
-        if prefix:
-            rows = rows.filter(code__startswith=prefix)
-        if level:
-            rows = rows.filter(level=level)
-    if territory is not None and not territory.everywhere and layer in CODED_LAYERS:
-        rows = [
-            r for r in rows if (layer == "divisions" and r.level == "city") or territory.covers_code(r.code)
-        ]
-    area = box(*bbox) if bbox is not None else None
-    if area is not None:
-        shapely.prepare(area)
-    features = []
-    for row in rows:
-        geom = getattr(row, geom_attr)
-        if area is not None and (geom is None or not area.intersects(geom)):
-            continue
-        features.append(
-            {
-                "type": "Feature",
-                "properties": props(row),
-                "geometry": mapping(geom) if geom is not None else None,
-            }
-        )
-    return {"type": "FeatureCollection", "name": layer, "crs_name": "wgs84", "features": features}
 
 
 @require_GET
@@ -99,8 +55,5 @@ def layer_geojson(request: HttpRequest, layer: str) -> JsonResponse:
         bbox = parse_bbox(raw_bbox) if raw_bbox else None
     except InvalidInput as exc:
         return JsonResponse(exc.to_dict(), status=exc.http_status, json_dumps_params={"ensure_ascii": False})
-    if not (prefix or level or bbox):
-        collection = export_layer(layer, territory=territory)
-    else:
-        collection = filtered_layer(layer, territory=territory, prefix=prefix, level=level, bbox=bbox)
+    collection = export_layer(layer, territory=territory, prefix=prefix, level=level, bbox=bbox)
     return JsonResponse(collection, json_dumps_params={"ensure_ascii": False})
