@@ -89,7 +89,7 @@ def _layer_rows(
     """The layer's rows, narrowed in the database to the territory, a code prefix and a level."""
     if layer == "divisions":
         qs = Division.objects.select_related("parent").order_by("code")
-        if territory is not None:
+        if territory is not None and not territory.everywhere:
             # the city row stays: it frames every map
             qs = qs.filter(Q(level=DivisionLevel.CITY) | territory_q(territory))
         if level:
@@ -97,7 +97,7 @@ def _layer_rows(
         rows, props, geom_attr = qs, _division_props, "boundary"
     elif layer == "grids":
         qs = Grid.objects.select_related("community", "inspector").order_by("code")
-        if territory is not None:
+        if territory is not None and not territory.everywhere:
             qs = qs.filter(territory_q(territory))
         rows, props, geom_attr = qs, _grid_props, "geometry"
     elif layer == "roads":

@@ -103,9 +103,10 @@ def territory_q(territory: Territory, field: str = "code") -> Q:
 
     Division and grid codes extend their parents' codes, so "inside" is a prefix match; a city
     covers every code that shares its four-digit GB/T 2260 prefix. ``Q(pk__in=[])`` matches nothing.
+    Everywhere is ``~Q(pk__in=[])`` rather than ``Q()``, which would vanish when OR-ed with another Q.
     """
     if territory.everywhere:
-        return Q()
+        return ~Q(pk__in=[])
     condition = Q(pk__in=[])
     for code in sorted(territory.codes):
         condition |= Q(**{f"{field}__startswith": code})

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
 from chengguan.core.errors import AccessDenied
 from chengguan.core.testing import EAST_DISTRICT, WEST_DISTRICT, TinyCity
-from chengguan.org.access import can_act_at, check_can_act_at
+from chengguan.geo.models import Grid
+from chengguan.org.access import can_act_at, check_can_act_at, filter_to_territory, territory_of, territory_q
+from chengguan.org.models import Division
 
 WEST_GRID = WEST_DISTRICT + "001001001"
 EAST_GRID = EAST_DISTRICT + "001001001"
@@ -74,3 +77,26 @@ def test_a_unit_without_territory_or_parent_acts_nowhere(tiny_city: TinyCity) ->
     officer.refresh_from_db()
 
     assert not can_act_at(officer, WEST_GRID)
+
+
+def test_territory_q_keeps_its_meaning_when_combined_with_another_condition(tiny_city: TinyCity) -> None:
+    everywhere = territory_of(tiny_city.users["admin"])
+    west_only = territory_of(tiny_city.users["officer"])
+    city_row = Q(level="city")
+
+    everything = Division.objects.filter(city_row | territory_q(everywhere))
+    west = Division.objects.filter(city_row | territory_q(west_only))
+
+    assert everything.count() == Division.objects.count()
+    assert sorted(west.values_list("code", flat=True)) == [
+        "330200",
+        WEST_DISTRICT + "001",
+        WEST_DISTRICT + "001001",
+    ]
+
+
+def test_filter_to_territory_keeps_only_the_officers_grids(tiny_city: TinyCity) -> None:
+    grids = filter_to_territory(Grid.objects.all(), tiny_city.users["officer"])
+
+    assert {g.code for g in grids} == {c for c in tiny_city.grids if c.startswith(WEST_DISTRICT)}
+    assert not filter_to_territory(Grid.objects.all(), tiny_city.users["citizen"]).exists()
