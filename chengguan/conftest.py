@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from chengguan.core.testing import TinyCity, build_tiny_city
+from chengguan.core.testing import TinyCity, build_tiny_city, in_english  # noqa: F401  (fixture)
 from chengguan.geo.locate import invalidate_index
+from chengguan.workdays.calendar import clear_calendar_cache
 
 
 @pytest.fixture
@@ -25,15 +26,17 @@ def admin_client(client: Any, tiny_city: TinyCity) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_locate_index() -> Iterator[None]:
-    """Every test starts with no locate index cached in the process.
+def _fresh_process_caches() -> Iterator[None]:
+    """Every test starts with no locate index and no working-day calendar cached in the process.
 
-    Tests roll their database back, so the territory version number can come round again with
-    other geometry; the per-process cache must not carry a territory from one test to the next.
+    Tests roll their database back, so version stamps can come round again with other data; the
+    per-process caches must not carry one test's territory or holidays into the next.
     """
     invalidate_index()
+    clear_calendar_cache()
     yield
     invalidate_index()
+    clear_calendar_cache()
 
 
 def pytest_configure(config: pytest.Config) -> None:

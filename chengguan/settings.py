@@ -45,12 +45,22 @@ INSTALLED_APPS = [
     "chengguan.org",
     "chengguan.geo",
     "chengguan.simulate",
+    "chengguan.workdays",
+    "chengguan.catalog",
+    "chengguan.audit",
+    "chengguan.evidence",
+    "chengguan.cases",
+    "chengguan.evaluation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +155,39 @@ MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 
 LOGIN_URL = "admin:login"
+
+# --- REST API -------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "chengguan.core.api.exception_handler",
+    # anonymous citizen reports: per address
+    "DEFAULT_THROTTLE_RATES": {"intake": env_str("INTAKE_THROTTLE_RATE", "30/min")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "chengguan API",
+    "DESCRIPTION": "Urban management law enforcement and digital city management",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from the vendored sidecar package: the docs work without internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# Shared secret of the camera-analytics webhook (HMAC-SHA256 of the request body).
+CAMERA_WEBHOOK_SECRET = env_secret("CAMERA_WEBHOOK_SECRET") or ""
+# Uploaded evidence: largest file accepted, in megabytes.
+EVIDENCE_MAX_MB = env_int("EVIDENCE_MAX_MB", 50, minimum=1)
+# A photo taken further than this from the report's time or place is flagged (never refused).
+EVIDENCE_TIME_TOLERANCE_MIN = env_int("EVIDENCE_TIME_TOLERANCE_MIN", 30, minimum=1)
+EVIDENCE_PLACE_TOLERANCE_M = env_int("EVIDENCE_PLACE_TOLERANCE_M", 100, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

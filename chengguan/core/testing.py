@@ -16,10 +16,13 @@ squadron. A night market (18:00–23:00) sits inside grid 330212001001001.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 from shapely.geometry import LineString, box
 
 from chengguan.geo.models import Beat, BeatKind, Grid, PostType, Road, RoadGrade, VendingZone
@@ -156,3 +159,14 @@ def build_tiny_city() -> TinyCity:
         unit=east,
     )
     return TinyCity(city, districts, streets, communities, grids, units, users, beats, zone, road)
+
+
+@pytest.fixture
+def in_english() -> Iterator[None]:
+    """Messages of functions called directly come out in English, for tests that read reasons.
+
+    Use it per module (``pytestmark = pytest.mark.usefixtures("in_english")``) only where no page
+    is requested: with English active, ``reverse()`` adds the /en/ prefix to admin URLs.
+    """
+    with translation.override("en"):
+        yield
