@@ -1,0 +1,132 @@
+"""Writing to the audit log: ``record`` appends one entry at the tail of the hash chain.
+
+Concurrency. The chain is linear, so appends are serialised on the one-row ``AuditHead`` table:
+
+* PostgreSQL: ``SELECT … FOR UPDATE`` locks the head row until the caller's transaction ends, so a
+  second appender waits, then reads the new head.
+* SQLite: ``select_for_update`` does nothing, but chengguan opens every transaction with ``BEGIN
+  IMMEDIATE``, which takes the database's write lock at once; other writers wait (busy timeout).
+
+Either way the head is then moved with a compare-and-set (``UPDATE … WHERE seq = <seq read>``); if no
+row changed, somebody appended in between (possible only when neither guard above holds, e.g. a
+SQLite database opened in DEFERRED mode) and the append is retried on the new head. The unique
+``seq`` and ``hash`` columns are the last line of defence: a fork can never be committed.
+
+The head row stays locked until the caller commits, so record the audit entry as the last write of
+a transaction and keep slow work (files, network) out of it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from chengguan.audit.chain import GENESIS_HASH, compute_hash, normalise_payload
+from chengguan.audit.errors import AuditChainBroken
+from chengguan.audit.models import AuditEntry, AuditHead
+from chengguan.core.errors import Conflict
+
+HEAD_PK = 1
+MAX_ATTEMPTS = 5
+
+Target = models.Model | tuple[str, Any] | None
+
+
+def target_key(target: Target) -> tuple[str, str]:
+    """``(target_type, target_id)`` of a model instance (``"cases.case"``, its pk) or of a pair."""
+    if target is None:
+        return "", ""
+    if isinstance(target, models.Model):
+        if target.pk is None:
+            raise ValueError("the audit target must be saved first (it has no primary key)")
+        return target._meta.label_lower, str(target.pk)
+    target_type, target_id = target
+    return str(target_type), "" if target_id is None else str(target_id)
+
+
+def _actor_fields(actor: AbstractBaseUser | None) -> tuple[int | None, str]:
+    if actor is None:
+        return None, ""
+    if getattr(actor, "pk", None) is None:
+        raise ValueError("the audit actor must be a saved user, or None for the system")
+    return actor.pk, actor.get_username()
+
+
+def _lock_head() -> AuditHead:
+    head = AuditHead.objects.select_for_update().filter(pk=HEAD_PK).first()
+    if head is not None:
+        return head
+    # No head: a new database (or one flushed by tests). Create it, unless entries already exist.
+    if AuditEntry.objects.exists():
+        raise AuditChainBroken()
+    try:
+        with transaction.atomic():
+            AuditHead.objects.create(pk=HEAD_PK, seq=0, hash=GENESIS_HASH)
+    except IntegrityError:
+        pass  # somebody else created it at the same moment
+    return AuditHead.objects.select_for_update().get(pk=HEAD_PK)
+
+
+def record(
+    action: str,
+    *,
+    actor: AbstractBaseUser | None,
+    target: Target = None,
+    payload: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an entry to the audit log and return it.
+
+    Call it inside the transaction that makes the change it records, so that both commit or neither
+    does. ``actor`` is the acting user, or ``None`` for the system. ``target`` is a saved model
+    instance or a ``(target_type, target_id)`` pair. ``payload`` (e.g. ``{"old": …, "new": …}``) is
+    normalised to plain JSON: dates, times, Decimals and UUIDs become strings (see ``chain.py``);
+    values JSON cannot hold faithfully raise ``ValueError``.
+    """
+    if not action:
+        raise ValueError("the audit action must be a non-empty code such as 'case.registered'")
+    target_type, target_id = target_key(target)
+    for name, value in (("action", action), ("target_type", target_type), ("target_id", target_id)):
+        if len(value) > AuditEntry._meta.get_field(name).max_length:  # SQLite would not notice
+            raise ValueError(f"audit {name} {value!r} is too long")
+    actor_id, actor_label = _actor_fields(actor)
+    body = normalise_payload({} if payload is None else payload)
+    if not isinstance(body, dict):
+        raise ValueError("the audit payload must be a dict")
+
+    with transaction.atomic(savepoint=False):
+        for _attempt in range(MAX_ATTEMPTS):
+            head = _lock_head()
+            seq = head.seq + 1
+            at = timezone.now()
+            digest = compute_hash(
+                seq=seq,
+                at=at,
+                actor_id=actor_id,
+                actor_label=actor_label,
+                action=action,
+                target_type=target_type,
+                target_id=target_id,
+                payload=body,
+                prev_hash=head.hash,
+            )
+            moved = AuditHead.objects.filter(pk=HEAD_PK, seq=head.seq, hash=head.hash).update(
+                seq=seq, hash=digest
+            )
+            if moved != 1:
+                continue  # another appender got there first: read the new head and try again
+            return AuditEntry.objects.create(
+                seq=seq,
+                at=at,
+                actor_id=actor_id,
+                actor_label=actor_label,
+                action=action,
+                target_type=target_type,
+                target_id=target_id,
+                payload=body,
+                prev_hash=head.hash,
+                hash=digest,
+            )
+    raise Conflict()
