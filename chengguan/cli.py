@@ -4,6 +4,9 @@ chengguan demo            migrate, load the demo city if the database is empty, 
 chengguan serve           serve on 127.0.0.1:8000 (like runserver, without autoreload)
 chengguan locate LON LAT  who is responsible for a point
 chengguan import / export the territory as GeoJSON
+chengguan tick            supervision: mark overdue cases, escalate, warn (every minute, from cron)
+chengguan evaluate --month 2026-10   the monthly ranking of units, people and areas
+chengguan audit verify    prove the audit chain, or name the first tampered entry
 chengguan <any Django management command>
 """
 

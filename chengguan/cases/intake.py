@@ -1,0 +1,345 @@
+"""Intake (信息收集): a report from an inspector, a citizen, a hotline operator or a camera becomes a case.
+
+``submit_report`` validates the input, locates the point (grid, community, street, district, beat,
+squadron, officer), suggests the handling unit by the category's attribution rule, numbers the case
+per city-local day, starts the registration clock and stores the evidence, all in one transaction.
+Retries with the same (client, idempotency key) get the stored case back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chengguan.audit.services import record as audit_record
+from chengguan.cases.access import acting_user
+from chengguan.cases.deadlines import start_step
+from chengguan.cases.duplicates import find_duplicates
+from chengguan.cases.errors import Conflict, InvalidInput, WrongRole
+from chengguan.cases.events import record_event, snapshot
+from chengguan.cases.models import (
+    Case,
+    CaseCounter,
+    CaseState,
+    IdempotentSubmission,
+    Source,
+    Urgency,
+)
+from chengguan.catalog.models import AttributionRule, Category, Step
+from chengguan.core.clock import to_city
+from chengguan.core.errors import BadCoordinates
+from chengguan.evidence.services import StagedFile, stage_evidence_file, store_evidence
+from chengguan.geo.locate import Location, locate
+from chengguan.geo.models import Grid
+from chengguan.org.models import Unit, UnitKind
+from chengguan.org.roles import Role
+
+CASE_OWNER_TYPE = "cases.case"
+MAX_DESCRIPTION = 4000
+MAX_FILES = 20
+# A report may say it happened a little in the future of our clock (phones' clocks drift).
+CLOCK_SKEW = dt.timedelta(minutes=5)
+PHONE_RE = re.compile(r"^[0-9+()\- ]{3,32}$")
+
+# Who may submit a report from each source (None: an anonymous visitor or a machine).
+SOURCE_ROLES: dict[str, frozenset[str]] = {
+    Source.INSPECTOR: frozenset({Role.INSPECTOR}),
+    Source.CITIZEN: frozenset({Role.CITIZEN}),
+    Source.HOTLINE: frozenset({Role.OPERATOR}),
+    Source.CAMERA: frozenset(),
+    Source.SUPERIOR: frozenset({Role.LEADER, Role.DISPATCHER, Role.ADMIN}),
+}
+ANONYMOUS_SOURCES = frozenset({Source.CITIZEN, Source.CAMERA})
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    case: Case
+    created: bool
+    duplicates: list[Case] = field(default_factory=list)
+
+
+def _user_or_none(actor: Any) -> Any:
+    return acting_user(actor)
+
+
+def check_source(actor: Any, source: Any) -> str:
+    """The source as a ``Source`` value, if ``actor`` may report from it."""
+    if source not in Source.values:
+        raise InvalidInput(
+            _("Unknown source %(value)r; expected one of %(choices)s.")
+            % {"value": source, "choices": ", ".join(Source.values)},
+            field="source",
+        )
+    user = _user_or_none(actor)
+    if user is None:
+        if source in ANONYMOUS_SOURCES:
+            return str(source)
+        raise WrongRole(_("Sign in to submit this kind of report."), field="source")
+    if user.is_active and user.has_role(*SOURCE_ROLES[source]):
+        return str(source)
+    raise WrongRole(
+        _("Your role may not submit reports from the source %(source)s.") % {"source": source},
+        field="source",
+    )
+
+
+def resolve_category(value: Any) -> Category:
+    """A ``Category`` from an instance, a primary key or ``"kind:code"`` (e.g. ``"component:0102"``)."""
+    category: Category | None = None
+    if isinstance(value, Category):
+        category = value
+    elif isinstance(value, str) and ":" in value:
+        kind, _sep, code = value.partition(":")
+        category = Category.objects.filter(kind=kind.strip(), code=code.strip()).first()
+    elif not isinstance(value, bool):
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            pk = None
+        if pk is not None:
+            category = Category.objects.filter(pk=pk).first()
+    if category is None:
+        raise InvalidInput(_("Unknown category %(value)r.") % {"value": value}, field="category")
+    if not category.is_active:
+        raise InvalidInput(
+            _("The category %(category)s is no longer in use.") % {"category": category}, field="category"
+        )
+    return category
+
+
+def check_urgency(value: Any) -> str:
+    if value not in Urgency.values:
+        raise InvalidInput(
+            _("Unknown urgency %(value)r; expected normal or urgent.") % {"value": value}, field="urgency"
+        )
+    return str(value)
+
+
+def _text(value: Any, name: str, limit: int) -> str:
+    text = "" if value is None else str(value).strip()
+    if len(text) > limit:
+        raise InvalidInput(
+            _("%(field)s is too long: at most %(limit)s characters.") % {"field": name, "limit": limit},
+            field=name,
+        )
+    return text
+
+
+def _check_contact(name: str, phone: str, email: str) -> tuple[str, str, str]:
+    name = _text(name, "reporter_name", 64)
+    phone = _text(phone, "reporter_phone", 32)
+    email = _text(email, "reporter_email", 254)
+    if phone and not PHONE_RE.match(phone):
+        raise InvalidInput(_("reporter_phone is not a phone number."), field="reporter_phone")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(
+                _("reporter_email is not an e-mail address."), field="reporter_email"
+            ) from None
+    return name, phone, email
+
+
+def _check_reported_at(value: Any, now: dt.datetime) -> dt.datetime:
+    if value is None:
+        return now
+    if not isinstance(value, dt.datetime) or timezone.is_naive(value):
+        raise InvalidInput(_("reported_at must be an aware date and time."), field="reported_at")
+    if value > now + CLOCK_SKEW:
+        raise InvalidInput(_("reported_at lies in the future."), field="reported_at")
+    return value
+
+
+def locate_report(lon: Any, lat: Any, crs: str) -> Location:
+    """``geo.locate`` with bad numbers reported as ``InvalidInput`` (``OutsideCity`` passes through)."""
+    try:
+        return locate(lon, lat, crs=crs)
+    except BadCoordinates as exc:
+        raise InvalidInput(exc.message, field=exc.field or "lon") from None
+
+
+def suggest_unit(category: Category, location: Location) -> Unit | None:
+    """The unit a case should go to: components to their owner (the department of the category's
+    specialty, citywide), then the territory; events to the territory's squadron, then the owner."""
+
+    def owner() -> Unit | None:
+        if not category.handling_specialty:
+            return None
+        return (
+            Unit.objects.filter(kind=UnitKind.DEPARTMENT, specialty=category.handling_specialty)
+            .order_by("code")
+            .first()
+        )
+
+    def territory() -> Unit | None:
+        if location.squadron is None:
+            return None
+        return Unit.objects.filter(kind=UnitKind.SQUADRON, code=location.squadron.code).first()
+
+    if category.attribution_rule == AttributionRule.OWNER_FIRST:
+        return owner() or territory()
+    return territory() or owner()
+
+
+def next_case_number(at: dt.datetime) -> str:
+    """The next case number of the city-local day of ``at``, e.g. ``20261122-00017``.
+
+    The counter row moves by compare-and-set, so two intakes at once never share a number.
+    """
+    day = to_city(at).date()
+    for _attempt in range(100):
+        counter, _created = CaseCounter.objects.get_or_create(day=day)
+        following = counter.last + 1
+        if CaseCounter.objects.filter(day=day, last=counter.last).update(last=following):
+            return f"{day:%Y%m%d}-{following:05d}"
+    raise Conflict(_("Could not number the case; try again."), field="number")
+
+
+def stage_files(files: Iterable[Any]) -> list[StagedFile]:
+    """Check and store the uploads before the transaction (slow storage I/O stays outside it)."""
+    uploads = list(files or ())
+    if len(uploads) > MAX_FILES:
+        raise InvalidInput(_("At most %(n)s files per step.") % {"n": MAX_FILES}, field="files")
+    return [stage_evidence_file(upload) for upload in uploads]
+
+
+def attach_evidence(case: Case, staged: list[StagedFile], *, actor: Any, at: dt.datetime | None) -> list[int]:
+    """Store staged files as evidence of ``case`` (inside the caller's transaction); their ids."""
+    return [
+        store_evidence(
+            item,
+            owner_type=CASE_OWNER_TYPE,
+            owner_id=str(case.pk),
+            uploaded_by=_user_or_none(actor),
+            expected_time=at,
+            expected_lon=case.lon,
+            expected_lat=case.lat,
+        ).pk
+        for item in staged
+    ]
+
+
+def _replay(client: str, key: str) -> IntakeResult | None:
+    stored = IdempotentSubmission.objects.filter(client=client, key=key).select_related("case").first()
+    if stored is None:
+        return None
+    return IntakeResult(stored.case, False, find_duplicates(stored.case))
+
+
+def submit_report(
+    *,
+    actor: Any,
+    source: str,
+    category: Any,
+    lon: Any,
+    lat: Any,
+    crs: str = "wgs84",
+    description: str = "",
+    address: str = "",
+    urgency: str = Urgency.NORMAL,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_email: str = "",
+    files: Iterable[Any] = (),
+    client: str = "",
+    idempotency_key: str = "",
+    reported_at: dt.datetime | None = None,
+) -> IntakeResult:
+    """Turn a report into a case (state ``reported``); see the module docstring.
+
+    Raises ``InvalidInput`` naming the field, ``AccessDenied`` for a role that may not report from
+    ``source``, ``OutsideCity`` for a point no grid covers (nothing is written), and ``Conflict`` when
+    a submission with the same (client, key) is being stored at the same moment.
+    """
+    user = _user_or_none(actor)
+    source = check_source(user, source)
+    key = _text(idempotency_key, "idempotency_key", 100)
+    client = _text(client, "client", 100)
+    if key and not client:
+        client = f"user:{user.pk}" if user is not None else "anonymous"
+    if key:
+        replay = _replay(client, key)
+        if replay is not None:
+            return replay
+
+    category_obj = resolve_category(category)
+    urgency = check_urgency(urgency)
+    description = _text(description, "description", MAX_DESCRIPTION)
+    address = _text(address, "address", 200)
+    name, phone, email = _check_contact(reporter_name, reporter_phone, reporter_email)
+    now = timezone.now()
+    reported_at = _check_reported_at(reported_at, now)
+    location = locate_report(lon, lat, crs)
+    staged = stage_files(files)
+    suggested = suggest_unit(category_obj, location)
+    verifier_id = Grid.objects.filter(code=location.grid_code).values_list("inspector", flat=True).first()
+
+    try:
+        with transaction.atomic():
+            case = Case(
+                number=next_case_number(now),
+                state=CaseState.REPORTED,
+                category=category_obj,
+                urgency=urgency,
+                description=description,
+                source=source,
+                lon=location.lon,
+                lat=location.lat,
+                address=address,
+                grid_code=location.grid_code,
+                community_code=location.community.code,
+                street_code=location.street.code if location.street else "",
+                district_code=location.district.code if location.district else "",
+                beat_code=location.beat.code if location.beat else "",
+                reporter=user if source in (Source.INSPECTOR, Source.CITIZEN, Source.SUPERIOR) else None,
+                reporter_name=name,
+                reporter_phone=phone,
+                reporter_email=email,
+                suggested_unit=suggested,
+                officer_id=location.officer.id if location.officer else None,
+                verifier_id=verifier_id,
+                reported_at=reported_at,
+            )
+            for name_, value in start_step(case, Step.REGISTER, now).items():
+                setattr(case, name_, value)
+            case.save(force_insert=True)
+            evidence_ids = attach_evidence(case, staged, actor=user, at=reported_at)
+            if key:
+                IdempotentSubmission.objects.create(client=client, key=key, case=case, created_at=now)
+            payload = {
+                "source": source,
+                "client": client,
+                "evidence": evidence_ids,
+                "new": snapshot(case, ("state", "category", "urgency", "suggested_unit", "register_due")),
+                "location": location.to_dict(),
+            }
+            record_event(
+                case,
+                "reported",
+                actor=user,
+                to_state=CaseState.REPORTED,
+                note=description,
+                payload=payload,
+                public=True,
+                at=now,
+            )
+            audit_record("case.report", actor=user, target=case, payload={"number": case.number, **payload})
+    except IntegrityError:
+        if key and IdempotentSubmission.objects.filter(client=client, key=key).exists():
+            raise Conflict(
+                _("This submission is already being stored; retry to get its result."),
+                field="idempotency_key",
+            ) from None
+        raise
+    return IntakeResult(case, True, find_duplicates(case))
