@@ -13,6 +13,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("geo/", include("chengguan.geo.urls")),
+    path("api/", include("chengguan.api_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/geo/", include("chengguan.geo.admin_urls")),

@@ -1,0 +1,13 @@
+"""``/api/``: the versioned REST API, its OpenAPI schema and the browsable docs (served offline)."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("v1/", include("chengguan.cases.api.urls")),
+    path("v1/", include("chengguan.evaluation.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
