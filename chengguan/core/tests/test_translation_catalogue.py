@@ -19,7 +19,10 @@ DOMAINS = ("django", "djangojs")
 
 
 def _entries(po_file: Path) -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) for each entry of a .po file, header excluded; plural forms joined."""
+    """(msgid, msgstr, fuzzy) for each entry of a .po file, header excluded; plural forms joined.
+
+    An entry with a context has the msgid ``context\x04msgid``, as in the compiled catalogue.
+    """
     entries = []
     text = po_file.read_text(encoding="utf-8")
     for block in re.split(r"\n\s*\n", text):
@@ -41,6 +44,8 @@ def _entries(po_file: Path) -> list[tuple[str, str, bool]]:
         msgid = "".join(parts["msgid"])
         if msgid == "":
             continue
+        if "msgctxt" in parts:
+            msgid = "".join(parts["msgctxt"]) + "\x04" + msgid
         msgstrs = ["".join(v) for k, v in parts.items() if k.startswith("msgstr")]
         entries.append((msgid, "\x00".join(msgstrs) if all(msgstrs) else "", fuzzy))
     return entries
