@@ -326,7 +326,6 @@ class SupervisionPolicy(models.Model):
     )
     warning_overdue_count = models.PositiveIntegerField(_("overdue cases that trigger a warning"), default=5)
     warning_period_days = models.PositiveIntegerField(_("warning period (days)"), default=30)
-    due_soon_fraction = models.FloatField(_("due soon when this share of the limit is left"), default=0.2)
     duplicate_radius_m = models.FloatField(_("duplicate radius (m)"), default=50)
     duplicate_window_hours = models.FloatField(_("duplicate time window (hours)"), default=72)
 

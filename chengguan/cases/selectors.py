@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from chengguan.cases.access import access_case, get_cases_visible_to
 from chengguan.cases.duplicates import find_duplicates, get_policy
-from chengguan.cases.models import Case, CaseEvent, SupervisionPolicy
-from chengguan.workdays.calendar import uncovered_years, working_time_between
+from chengguan.cases.models import Case, CaseEvent
+from chengguan.workdays.calendar import due_soon_at, uncovered_years
 
 __all__ = [
     "access_case",
@@ -28,13 +28,13 @@ DUE_SOON = "due_soon"
 OVERDUE = "overdue"
 
 
-def deadline_status(
-    case: Case, now: dt.datetime | None = None, *, policy: SupervisionPolicy | None = None
-) -> str | None:
-    """``"on_time"``, ``"due_soon"`` (only the policy's share of the step's working time is left) or
-    ``"overdue"``; None when no clock runs. Computed, never stored.
+def deadline_status(case: Case, now: dt.datetime | None = None) -> str | None:
+    """``"on_time"``, ``"due_soon"`` or ``"overdue"``; None when no clock runs. Computed, never stored.
 
-    Lists pass ``policy`` (``get_policy()`` once) so that no query runs per case."""
+    "Due soon" is the working-day calendar's rule (``workdays.calendar.due_soon_at``: the last share
+    of the step's working time, or a number of working hours, as the bureau set in its work
+    schedule); it reads the per-process calendar cache, so lists run no query per case.
+    """
     due = case.current_due
     if due is None:
         return None
@@ -44,9 +44,7 @@ def deadline_status(
     start = case.step_started_at
     if start is None or start >= due:
         return ON_TIME
-    total = working_time_between(start, due)
-    left = working_time_between(now, due)
-    if total > dt.timedelta(0) and left <= total * float((policy or get_policy()).due_soon_fraction):
+    if now >= due_soon_at(start, due):
         return DUE_SOON
     return ON_TIME
 

@@ -168,7 +168,6 @@ def filter_deadline_status(qs: QuerySet[Case], statuses: list[str], *, now: dt.d
     ``deadline_status`` decides each of those (a bounded set: the open, running cases).
     """
     from chengguan.cases import selectors
-    from chengguan.cases.duplicates import get_policy
 
     condition = Q(pk__in=[])
     if "overdue" in statuses:
@@ -176,11 +175,10 @@ def filter_deadline_status(qs: QuerySet[Case], statuses: list[str], *, now: dt.d
     wanted = {s for s in statuses if s != "overdue"}
     if wanted:
         running = qs.filter(state__in=OPEN_STATES, current_due__isnull=False, current_due__gte=now)
-        policy = get_policy()
         ids = [
             case.pk
             for case in running.select_related("category")
-            if selectors.deadline_status(case, now, policy=policy) in wanted
+            if selectors.deadline_status(case, now) in wanted
         ]
         condition |= Q(pk__in=ids)
     return qs.filter(condition)

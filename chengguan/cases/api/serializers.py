@@ -411,7 +411,7 @@ class CaseSummarySerializer(serializers.ModelSerializer):
     def get_deadline_status(self, case: Case) -> str | None:
         from chengguan.cases import selectors
 
-        return selectors.deadline_status(case, now=self.context.get("now"), policy=self.context.get("policy"))
+        return selectors.deadline_status(case, now=self.context.get("now"))
 
     def get_url(self, case: Case) -> str:
         return reverse("api:case-detail", args=[case.pk])

@@ -32,7 +32,6 @@ from rest_framework.views import APIView
 from chengguan.cases import intake, selectors, workflow
 from chengguan.cases.api import serializers as s
 from chengguan.cases.api.filters import CaseListQuerySerializer, filter_cases
-from chengguan.cases.duplicates import get_policy
 from chengguan.cases.intake import CASE_OWNER_TYPE
 from chengguan.cases.models import Case, CaseEvent, ExtensionRequest
 from chengguan.catalog.models import CategoryKind
@@ -101,7 +100,6 @@ def render_case(request: Request, case: Case) -> dict[str, Any]:
     context = {
         "request": request,
         "now": timezone.now(),
-        "policy": get_policy(),
         "viewer": s.Viewer.of(request.user),
         "events": events,
         "evidence": list(evidence_of_case(case.pk)),
@@ -224,9 +222,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         now = timezone.now()
         visible = selectors.get_cases_visible_to(request.user).select_related("category", "assigned_unit")
         page = self.paginate_queryset(filter_cases(visible, query.validated_data, now=now))
-        data = s.CaseSummarySerializer(
-            page, many=True, context={"request": request, "now": now, "policy": get_policy()}
-        ).data
+        data = s.CaseSummarySerializer(page, many=True, context={"request": request, "now": now}).data
         return self.get_paginated_response(data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -259,7 +255,7 @@ class CaseViewSet(viewsets.GenericViewSet):
             "duplicates": s.CaseSummarySerializer(
                 duplicates,
                 many=True,
-                context={"request": request, "now": timezone.now(), "policy": get_policy()},
+                context={"request": request, "now": timezone.now()},
             ).data,
         }
         return Response(body, status=201 if result.created else 200)

@@ -34,7 +34,6 @@ class Migration(migrations.Migration):
                 ('escalate_after_hours', models.JSONField(default=list, help_text='Working hours overdue at which a case goes one unit up, e.g. [4, 16].', verbose_name='escalate after overdue working hours')),
                 ('warning_overdue_count', models.PositiveIntegerField(default=5, verbose_name='overdue cases that trigger a warning')),
                 ('warning_period_days', models.PositiveIntegerField(default=30, verbose_name='warning period (days)')),
-                ('due_soon_fraction', models.FloatField(default=0.2, verbose_name='due soon when this share of the limit is left')),
                 ('duplicate_radius_m', models.FloatField(default=50, verbose_name='duplicate radius (m)')),
                 ('duplicate_window_hours', models.FloatField(default=72, verbose_name='duplicate time window (hours)')),
             ],

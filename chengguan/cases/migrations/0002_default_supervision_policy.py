@@ -11,7 +11,6 @@ def create_policy(apps, schema_editor):
             "escalate_after_hours": [4, 16],
             "warning_overdue_count": 5,
             "warning_period_days": 30,
-            "due_soon_fraction": 0.2,
             "duplicate_radius_m": 50,
             "duplicate_window_hours": 72,
         },
