@@ -11,6 +11,10 @@ import math
 from chengguan.cases.models import OPEN_STATES, Case, SupervisionPolicy
 
 EARTH_RADIUS_M = 6_371_008.8
+# A hotspot (a flooded road reported two hundred times) must not make every new report slower:
+# the newest candidates in the window are measured, and the nearest few are proposed.
+MAX_CANDIDATES = 200
+MAX_PROPOSED = 10
 
 
 def get_policy() -> SupervisionPolicy:
@@ -30,7 +34,8 @@ def distance_m(lon0: float, lat0: float, lon1: float, lat1: float) -> float:
 
 def find_duplicates(case: Case, *, policy: SupervisionPolicy | None = None) -> list[Case]:
     """Open, unmerged cases of ``case``'s category within the policy's radius and time window,
-    nearest first (then the earliest)."""
+    nearest first (then the earliest): at most ``MAX_PROPOSED``, from the ``MAX_CANDIDATES``
+    newest cases in the window's bounding box."""
     policy = policy or get_policy()
     radius = float(policy.duplicate_radius_m)
     window = dt.timedelta(hours=float(policy.duplicate_window_hours))
@@ -52,6 +57,7 @@ def find_duplicates(case: Case, *, policy: SupervisionPolicy | None = None) -> l
         )
         .exclude(pk=case.pk)
         .select_related("category")
+        .order_by("-reported_at", "-pk")[:MAX_CANDIDATES]
     )
     near = []
     for other in candidates:
@@ -59,4 +65,4 @@ def find_duplicates(case: Case, *, policy: SupervisionPolicy | None = None) -> l
         if d <= radius:
             near.append((d, other.reported_at, other.pk, other))
     near.sort(key=lambda row: row[:3])
-    return [row[3] for row in near]
+    return [row[3] for row in near[:MAX_PROPOSED]]

@@ -36,6 +36,23 @@ def test_duplicates_come_nearest_first(tiny_city: TinyCity) -> None:
     assert result.duplicates == [nearer, further]
 
 
+def test_a_hotspot_proposes_only_the_nearest_few(
+    tiny_city: TinyCity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given more earlier reports around the spot than an operator can use (limits made small)
+    monkeypatch.setattr("chengguan.cases.duplicates.MAX_PROPOSED", 2)
+    monkeypatch.setattr("chengguan.cases.duplicates.MAX_CANDIDATES", 4)
+    further = [reported(tiny_city, at=FURTHER_WEST) for _ in range(2)]
+    nearer = [reported(tiny_city, at=NEAR_WEST) for _ in range(2)]
+
+    # when another report comes in at the spot
+    result = submit(tiny_city, at=WEST)
+
+    # then only the two nearest are proposed
+    assert result.duplicates == nearer
+    assert not set(result.duplicates) & set(further)
+
+
 def test_other_categories_far_away_old_or_closed_cases_are_not_duplicates(tiny_city: TinyCity) -> None:
     with time_machine.travel(MONDAY - dt.timedelta(days=4), tick=False):
         reported(tiny_city)  # 96 hours earlier: outside the 72-hour window
