@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chengguan.audit.services import record as audit_record
 from chengguan.cases.access import acting_user, is_member_of
@@ -102,6 +103,26 @@ def _t(
     return Transition(frozenset(from_states), to_state, frozenset(roles), scope, event, public)
 
 
+# What each action is called in messages (the table's keys are code, never shown).
+ACTION_LABELS = {
+    "register": gettext_lazy("register"),
+    "reject": gettext_lazy("refuse to register"),
+    "merge": gettext_lazy("merge"),
+    "dispatch": gettext_lazy("dispatch"),
+    "accept": gettext_lazy("accept"),
+    "return": gettext_lazy("return to the dispatcher"),
+    "report_back": gettext_lazy("report back"),
+    "verify": gettext_lazy("verify and close"),
+    "rework": gettext_lazy("send back for rework"),
+    "request_extension": gettext_lazy("request an extension"),
+    "decide_extension": gettext_lazy("decide on an extension"),
+    "suspend": gettext_lazy("suspend"),
+    "resume": gettext_lazy("resume"),
+    "transfer": gettext_lazy("transfer"),
+    "cancel": gettext_lazy("cancel"),
+    "urge": gettext_lazy("urge"),
+}
+
 TRANSITIONS: dict[str, Transition] = {
     "register": _t([S.REPORTED], S.REGISTERED, [Role.OPERATOR], TERRITORY, "registered", True),
     "reject": _t([S.REPORTED], S.REJECTED, [Role.OPERATOR], TERRITORY, "rejected", True),
@@ -154,7 +175,7 @@ def check_actor(action: str, case: Case, actor: Any) -> Any:
         raise WrongRole(_("Sign in first."), field="actor", action=action)
     if not user.has_role(*transition.roles):
         raise WrongRole(
-            _("Your role may not %(action)s a case.") % {"action": action.replace("_", " ")},
+            _("Your role may not do this to a case: %(action)s.") % {"action": ACTION_LABELS[action]},
             field="actor",
             action=action,
         )
@@ -172,8 +193,8 @@ def check_state(action: str, case: Case) -> None:
     """``InvalidTransition`` (409, with the current state and version) unless ``action`` may start here."""
     if case.state not in TRANSITIONS[action].from_states:
         raise InvalidTransition(
-            _("A case in the state “%(state)s” cannot be %(action)s.")
-            % {"state": CaseState(case.state).label, "action": TRANSITIONS[action].event.replace("_", " ")},
+            _("A case in the state “%(state)s” does not allow this: %(action)s.")
+            % {"state": CaseState(case.state).label, "action": ACTION_LABELS[action]},
             state=case.state,
             version=case.version,
             action=action,
