@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from chengguan.cases.errors import AccessDenied, CaseNotFound
 from chengguan.cases.models import Case
 from chengguan.org.access import territory_of, territory_q
-from chengguan.org.roles import CITYWIDE_ROLES
+from chengguan.org.roles import CITYWIDE_ROLES, Role
 
 
 def _authenticated(actor: Any) -> bool:
@@ -96,3 +96,23 @@ def get_cases_visible_to(actor: Any) -> QuerySet[Case]:
     if units:
         condition |= Q(assigned_unit_id__in=units) | Q(transferred_to_id__in=units)
     return Case.objects.filter(condition)
+
+
+# Roles that read a reporter's phone number and e-mail address (the people who call reporters back).
+CONTACT_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.ADMIN})
+
+
+def can_read_reporter_contact(actor: Any) -> bool:
+    """May ``actor`` read the reporter's phone and e-mail of a case they can see?"""
+    user = acting_user(actor)
+    if user is None:
+        return False
+    return bool(user.is_superuser or user.role_names & CONTACT_ROLES)
+
+
+def can_read_internal_details(actor: Any) -> bool:
+    """May ``actor`` read a case's internal details (actors, payloads, private steps)? Staff only."""
+    user = acting_user(actor)
+    if user is None:
+        return False
+    return bool(user.is_superuser or user.role_names - {Role.CITIZEN})

@@ -21,15 +21,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from chengguan.cases import access
 from chengguan.cases.models import Case, CaseEvent, ExtensionRequest, Source, Urgency
 from chengguan.catalog.models import Category, CategoryKind, TimeLimit, localized_name
 from chengguan.evidence.models import Evidence
 from chengguan.geo.coords import CRS
 from chengguan.org.models import Unit
-from chengguan.org.roles import Role
 
-# Roles that read a reporter's phone number and e-mail address (the people who call reporters back).
-CONTACT_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.ADMIN})
 # Largest number of files in one upload.
 MAX_FILES = 20
 
@@ -43,13 +41,10 @@ class Viewer:
 
     @classmethod
     def of(cls, user: Any) -> Viewer:
-        if user is None or not getattr(user, "is_authenticated", False):
-            return cls(sees_contact=False, sees_internal=False)
-        if user.is_superuser:
-            return cls(sees_contact=True, sees_internal=True)
-        roles = user.role_names
-        staff = bool(roles - {Role.CITIZEN})
-        return cls(sees_contact=bool(roles & CONTACT_ROLES), sees_internal=staff)
+        return cls(
+            sees_contact=access.can_read_reporter_contact(user),
+            sees_internal=access.can_read_internal_details(user),
+        )
 
 
 # --- strict input ---------------------------------------------------------------------------------
