@@ -141,10 +141,10 @@ class Case(models.Model):
 
     # milestones
     reported_at = models.DateTimeField(_("reported at"), db_index=True)
-    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
-    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True, db_index=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True, db_index=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True, db_index=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, db_index=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
@@ -153,7 +153,7 @@ class Case(models.Model):
     # deadlines of the steps (moments; the status is computed from the clock)
     register_due = models.DateTimeField(_("registration due"), null=True, blank=True)
     dispatch_due = models.DateTimeField(_("dispatch due"), null=True, blank=True)
-    handle_due = models.DateTimeField(_("handling due"), null=True, blank=True)
+    handle_due = models.DateTimeField(_("handling due"), null=True, blank=True, db_index=True)
     verify_due = models.DateTimeField(_("verification due"), null=True, blank=True)
     # the deadline of the step the case is in now (null when no clock runs), for lists and the tick
     current_due = models.DateTimeField(_("current deadline"), null=True, blank=True, db_index=True)
