@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from chengguan.cases.access import get_cases_visible_to
 from chengguan.cases.models import (
     Case,
     CaseEvent,
@@ -20,6 +24,8 @@ from chengguan.cases.models import (
     SupervisionPolicy,
     SupervisionWarning,
 )
+from chengguan.cases.selectors import calendar_warning
+from chengguan.org.admin_base import RoleAdminMixin
 
 
 class ReadOnlyMixin:
@@ -69,15 +75,39 @@ class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
     show_full_result_count = False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in Case._meta.fields]
+        return ["calendar_note", *(field.name for field in Case._meta.fields)]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
+        # the same territory rule as everywhere else: staff see the cases of their territory
+        visible = get_cases_visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=visible)
+
+    @admin.display(description=gettext_lazy("holiday table"))
+    def calendar_note(self, case: Case) -> str:
+        years = calendar_warning(case)
+        if not years:
+            return "—"
+        return _("Deadline counted Monday to Friday for %(years)s: no holiday table for that year.") % {
+            "years": ", ".join(str(y) for y in years)
+        }
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        case = self.get_object(request, object_id)
+        if case is not None and calendar_warning(case):
+            messages.warning(request, self.calendar_note(case))
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(SupervisionPolicy)
-class SupervisionPolicyAdmin(admin.ModelAdmin):
+class SupervisionPolicyAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "escalate_after_hours", "warning_overdue_count", "warning_period_days")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return not SupervisionPolicy.objects.exists()
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        # The one policy row comes with the migrations and cannot be deleted, so it is only ever
+        # edited (asking the database here would cost a query on every admin page).
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from chengguan.cases.access import access_case, get_cases_visible_to
 from chengguan.cases.duplicates import find_duplicates, get_policy
-from chengguan.cases.models import Case, CaseEvent
+from chengguan.cases.models import OPEN_STATES, Case, CaseEvent
+from chengguan.core.clock import city_zone
 from chengguan.workdays.calendar import due_soon_at, uncovered_years
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "get_merged_reports",
     "get_policy",
     "get_public_events",
+    "open_deadline_years",
 ]
 
 ON_TIME = "on_time"
@@ -47,6 +49,16 @@ def deadline_status(case: Case, now: dt.datetime | None = None) -> str | None:
     if now >= due_soon_at(start, due):
         return DUE_SOON
     return ON_TIME
+
+
+def open_deadline_years() -> list[int]:
+    """Years in which the running deadline of an open case falls (for the holiday-table warning)."""
+    moments = (
+        Case.objects.filter(state__in=OPEN_STATES, current_due__isnull=False)
+        .datetimes("current_due", "year", tzinfo=city_zone())
+        .order_by()
+    )
+    return sorted({m.year for m in moments})
 
 
 def calendar_warning(case: Case) -> list[int]:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import time_machine
+import datetime as dt
 
-from chengguan.cases.selectors import calendar_warning, deadline_status
+import time_machine
+from django.contrib.auth.models import Permission
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+
+from chengguan.cases.selectors import calendar_warning, deadline_status, open_deadline_years
 from chengguan.cases.tests.builders import MONDAY, accepted, local, reported
 from chengguan.core.testing import TinyCity
+from chengguan.workdays.coverage import get_years_in_use
 
 
 def test_a_case_is_on_time_then_due_soon_then_overdue(tiny_city: TinyCity) -> None:
@@ -56,3 +63,38 @@ def test_a_case_without_a_clock_has_no_status(tiny_city: TinyCity) -> None:
 
     assert deadline_status(case) is None
     assert calendar_warning(case) == []
+
+
+def test_the_admin_shows_the_2027_warning_on_the_case(tiny_city: TinyCity, client: Client) -> None:
+    with time_machine.travel(local(2026, 12, 31, 17, 0), tick=False):
+        case = accepted(tiny_city)
+    client.force_login(tiny_city.users["admin"])
+    tiny_city.users["admin"].user_permissions.add(Permission.objects.get(codename="view_case"))
+
+    response = client.get(reverse("admin:cases_case_change", args=[case.pk]))
+
+    assert response.status_code == 200
+    assert "2027" in response.content.decode()
+    assert any("2027" in str(m) for m in get_messages(response.wsgi_request))
+
+
+def test_the_years_of_open_deadlines_reach_the_holiday_table_warning(tiny_city: TinyCity) -> None:
+    with time_machine.travel(local(2026, 12, 31, 17, 0), tick=False):
+        accepted(tiny_city)
+
+    assert 2027 in get_years_in_use(today=dt.date(2026, 1, 5))
+    assert open_deadline_years() == [2027]
+
+
+def test_the_case_admin_lists_only_the_viewers_territory(tiny_city: TinyCity, client: Client) -> None:
+    case = reported(tiny_city)  # in the west district
+    outsider = tiny_city.users["outsider"]
+    outsider.is_staff = True
+    outsider.save()
+    outsider.user_permissions.add(Permission.objects.get(codename="view_case"))
+    client.force_login(outsider)
+
+    response = client.get(reverse("admin:cases_case_changelist"))
+
+    assert response.status_code == 200
+    assert case.pk not in {c.pk for c in response.context["cl"].result_list}
