@@ -25,11 +25,13 @@ lint: $(STAMP)
 	CHENGGUAN_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
 	CHENGGUAN_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py check --fail-level WARNING
 
+# Browser tests (marked `browser`) drive Debian's chromium; they run once, on SQLite.
 test-sqlite: $(STAMP)
+	scripts/ensure-chromium
 	$(BIN)/pytest -q -p no:cacheprovider
 
 test-postgres: $(STAMP)
-	scripts/with-postgres $(BIN)/pytest -q -p no:cacheprovider
+	scripts/with-postgres $(BIN)/pytest -q -p no:cacheprovider -m "not browser"
 
 ## Regenerate the message catalogues and compile them (needs GNU gettext).
 messages: $(STAMP)

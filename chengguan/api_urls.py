@@ -8,6 +8,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns = [
     path("v1/", include("chengguan.cases.api.urls")),
     path("v1/", include("chengguan.evaluation.api_urls")),
+    path("v1/enforcement/", include("chengguan.enforcement.urls")),
+    path("v1/penalty/", include("chengguan.penalty.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "chengguan.evidence",
     "chengguan.cases",
     "chengguan.evaluation",
+    "chengguan.enforcement",
+    "chengguan.penalty",
+    "chengguan.open311",
+    "chengguan.portal",
+    "chengguan.staff",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -197,3 +202,13 @@ LOGGING = {
 }
 
 ADMIN_SITE_TITLE = _("chengguan administration")
+
+# --- enforcement (ledger, graduated enforcement) --------------------------------------------
+
+# --- penalty procedure ----------------------------------------------------------------------
+
+# --- Open311 GeoReport v2 -------------------------------------------------------------------
+
+# --- citizen portal -------------------------------------------------------------------------
+
+# --- staff web ------------------------------------------------------------------------------
