@@ -29,7 +29,9 @@ class AuditEntryQuerySet(models.QuerySet):
         raise AppendOnlyViolation()
 
     def bulk_create(self, *args: Any, **kwargs: Any) -> list[Any]:
-        raise AppendOnlyViolation(_("Audit entries are appended one at a time by audit.services.record."))
+        raise AppendOnlyViolation(
+            _("Audit entries are appended only through audit.services, which chains them.")
+        )
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> int:
         raise AppendOnlyViolation()

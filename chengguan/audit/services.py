@@ -18,6 +18,8 @@ a transaction and keep slow work (files, network) out of it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -70,6 +72,37 @@ def _lock_head() -> AuditHead:
     return AuditHead.objects.select_for_update().get(pk=HEAD_PK)
 
 
+@dataclass(frozen=True)
+class AuditItem:
+    """One entry to append: what ``record`` takes, for ``record_many``."""
+
+    action: str
+    actor: AbstractBaseUser | None
+    target: Target = None
+    payload: dict[str, Any] | None = None
+
+
+def _checked(item: AuditItem) -> dict[str, Any]:
+    if not item.action:
+        raise ValueError("the audit action must be a non-empty code such as 'case.registered'")
+    target_type, target_id = target_key(item.target)
+    for name, value in (("action", item.action), ("target_type", target_type), ("target_id", target_id)):
+        if len(value) > AuditEntry._meta.get_field(name).max_length:  # SQLite would not notice
+            raise ValueError(f"audit {name} {value!r} is too long")
+    actor_id, actor_label = _actor_fields(item.actor)
+    body = normalise_payload({} if item.payload is None else item.payload)
+    if not isinstance(body, dict):
+        raise ValueError("the audit payload must be a dict")
+    return {
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "action": item.action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "payload": body,
+    }
+
+
 def record(
     action: str,
     *,
@@ -85,48 +118,30 @@ def record(
     normalised to plain JSON: dates, times, Decimals and UUIDs become strings (see ``chain.py``);
     values JSON cannot hold faithfully raise ``ValueError``.
     """
-    if not action:
-        raise ValueError("the audit action must be a non-empty code such as 'case.registered'")
-    target_type, target_id = target_key(target)
-    for name, value in (("action", action), ("target_type", target_type), ("target_id", target_id)):
-        if len(value) > AuditEntry._meta.get_field(name).max_length:  # SQLite would not notice
-            raise ValueError(f"audit {name} {value!r} is too long")
-    actor_id, actor_label = _actor_fields(actor)
-    body = normalise_payload({} if payload is None else payload)
-    if not isinstance(body, dict):
-        raise ValueError("the audit payload must be a dict")
+    return record_many([AuditItem(action, actor, target, payload)])[0]
 
+
+def record_many(items: Sequence[AuditItem]) -> list[AuditEntry]:
+    """Append several entries, in order, moving the head once (one batch of intake, say)."""
+    rows = [_checked(item) for item in items]
+    if not rows:
+        return []
     with transaction.atomic(savepoint=False):
         for _attempt in range(MAX_ATTEMPTS):
             head = _lock_head()
-            seq = head.seq + 1
+            seq, prev = head.seq, head.hash
             at = timezone.now()
-            digest = compute_hash(
-                seq=seq,
-                at=at,
-                actor_id=actor_id,
-                actor_label=actor_label,
-                action=action,
-                target_type=target_type,
-                target_id=target_id,
-                payload=body,
-                prev_hash=head.hash,
-            )
+            entries = []
+            for row in rows:
+                seq += 1
+                digest = compute_hash(seq=seq, at=at, prev_hash=prev, **row)
+                entries.append(AuditEntry(seq=seq, at=at, prev_hash=prev, hash=digest, **row))
+                prev = digest
             moved = AuditHead.objects.filter(pk=HEAD_PK, seq=head.seq, hash=head.hash).update(
-                seq=seq, hash=digest
+                seq=seq, hash=prev
             )
             if moved != 1:
                 continue  # another appender got there first: read the new head and try again
-            return AuditEntry.objects.create(
-                seq=seq,
-                at=at,
-                actor_id=actor_id,
-                actor_label=actor_label,
-                action=action,
-                target_type=target_type,
-                target_id=target_id,
-                payload=body,
-                prev_hash=head.hash,
-                hash=digest,
-            )
+            # the model's own manager refuses bulk writes; this is the one place that chains them
+            return models.QuerySet(AuditEntry).bulk_create(entries)
     raise Conflict()

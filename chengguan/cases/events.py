@@ -90,7 +90,35 @@ def record_event(
     at: dt.datetime | None = None,
 ) -> CaseEvent:
     """Append one entry to the case's timeline (call it inside the step's transaction)."""
-    return CaseEvent.objects.create(
+    event = new_event(
+        case,
+        action,
+        actor=actor,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        payload=payload,
+        public=public,
+        at=at,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def new_event(
+    case: Case,
+    action: str,
+    *,
+    actor: Any,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    payload: dict[str, Any] | None = None,
+    public: bool = False,
+    at: dt.datetime | None = None,
+) -> CaseEvent:
+    """An unsaved timeline entry (``record_event`` saves one; intake saves a batch at once)."""
+    return CaseEvent(
         case=case,
         action=action,
         actor=actor if getattr(actor, "pk", None) is not None else None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,15 +20,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chengguan.audit.services import record as audit_record
+from chengguan.audit.services import AuditItem, record_many
 from chengguan.cases.access import acting_user
 from chengguan.cases.deadlines import start_step
 from chengguan.cases.duplicates import find_duplicates
 from chengguan.cases.errors import Conflict, InvalidInput, WrongRole
-from chengguan.cases.events import record_event, snapshot
+from chengguan.cases.events import new_event, snapshot
 from chengguan.cases.models import (
     Case,
     CaseCounter,
+    CaseEvent,
     CaseState,
     IdempotentSubmission,
     Source,
@@ -193,16 +194,21 @@ def suggest_unit(category: Category, location: Location) -> Unit | None:
 
 
 def next_case_number(at: dt.datetime) -> str:
-    """The next case number of the city-local day of ``at``, e.g. ``20261122-00017``.
+    """The next case number of the city-local day of ``at``, e.g. ``20261122-00017``."""
+    return next_case_numbers(at, 1)[0]
+
+
+def next_case_numbers(at: dt.datetime, count: int) -> list[str]:
+    """The next ``count`` case numbers of the city-local day of ``at``, in order.
 
     The counter row moves by compare-and-set, so two intakes at once never share a number.
     """
     day = to_city(at).date()
     for _attempt in range(100):
         counter, _created = CaseCounter.objects.get_or_create(day=day)
-        following = counter.last + 1
+        following = counter.last + count
         if CaseCounter.objects.filter(day=day, last=counter.last).update(last=following):
-            return f"{day:%Y%m%d}-{following:05d}"
+            return [f"{day:%Y%m%d}-{n:05d}" for n in range(counter.last + 1, following + 1)]
     raise Conflict(_("Could not number the case; try again."), field="number")
 
 
@@ -237,7 +243,33 @@ def _replay(client: str, key: str) -> IntakeResult | None:
     return IntakeResult(stored.case, False, find_duplicates(stored.case))
 
 
-def submit_report(
+@dataclass
+class PreparedReport:
+    """A checked, located report ready to store: everything ``submit_report`` does before its
+    transaction. ``store_reports`` writes a batch of them in one transaction."""
+
+    user: Any
+    source: str
+    client: str
+    key: str
+    category: Category
+    urgency: str
+    description: str
+    address: str
+    reporter_name: str
+    reporter_phone: str
+    reporter_email: str
+    received_at: dt.datetime
+    reported_at: dt.datetime
+    location: Location
+    staged: list[StagedFile]
+    suggested: Unit | None
+    verifier_id: int | None
+    deadlines: dict[str, Any]
+    replay: IntakeResult | None = None
+
+
+def prepare_report(
     *,
     actor: Any,
     source: str,
@@ -255,24 +287,15 @@ def submit_report(
     client: str = "",
     idempotency_key: str = "",
     reported_at: dt.datetime | None = None,
-) -> IntakeResult:
-    """Turn a report into a case (state ``reported``); see the module docstring.
-
-    Raises ``InvalidInput`` naming the field, ``AccessDenied`` for a role that may not report from
-    ``source``, ``OutsideCity`` for a point no grid covers (nothing is written), and ``Conflict`` when
-    a submission with the same (client, key) is being stored at the same moment.
-    """
+) -> PreparedReport:
+    """Check and locate a report, stage its files and compute its registration deadline (no writes
+    to the database). A retry of a stored (client, key) comes back with ``replay`` set."""
     user = _user_or_none(actor)
     source = check_source(user, source)
     key = _text(idempotency_key, "idempotency_key", 100)
     client = _text(client, "client", 100)
     if key and not client:
         client = f"user:{user.pk}" if user is not None else "anonymous"
-    if key:
-        replay = _replay(client, key)
-        if replay is not None:
-            return replay
-
     category_obj = resolve_category(category)
     urgency = check_urgency(urgency)
     description = _text(description, "description", MAX_DESCRIPTION)
@@ -281,65 +304,150 @@ def submit_report(
     now = timezone.now()
     reported_at = _check_reported_at(reported_at, now)
     location = locate_report(lon, lat, crs)
-    staged = stage_files(files)
-    suggested = suggest_unit(category_obj, location)
-    verifier_id = Grid.objects.filter(code=location.grid_code).values_list("inspector", flat=True).first()
+    prepared = PreparedReport(
+        user=user,
+        source=source,
+        client=client,
+        key=key,
+        category=category_obj,
+        urgency=urgency,
+        description=description,
+        address=address,
+        reporter_name=name,
+        reporter_phone=phone,
+        reporter_email=email,
+        received_at=now,
+        reported_at=reported_at,
+        location=location,
+        staged=[],
+        suggested=None,
+        verifier_id=None,
+        deadlines={},
+    )
+    if key:
+        prepared.replay = _replay(client, key)
+        if prepared.replay is not None:
+            return prepared
+    prepared.staged = stage_files(files)
+    prepared.suggested = suggest_unit(category_obj, location)
+    prepared.verifier_id = (
+        Grid.objects.filter(code=location.grid_code).values_list("inspector", flat=True).first()
+    )
+    probe = Case(category=category_obj, urgency=urgency)
+    prepared.deadlines = start_step(probe, Step.REGISTER, now)
+    return prepared
 
-    try:
-        with transaction.atomic():
-            case = Case(
-                number=next_case_number(now),
-                state=CaseState.REPORTED,
-                category=category_obj,
-                urgency=urgency,
-                description=description,
-                source=source,
-                lon=location.lon,
-                lat=location.lat,
-                address=address,
-                grid_code=location.grid_code,
-                community_code=location.community.code,
-                street_code=location.street.code if location.street else "",
-                district_code=location.district.code if location.district else "",
-                beat_code=location.beat.code if location.beat else "",
-                reporter=user if source in (Source.INSPECTOR, Source.CITIZEN, Source.SUPERIOR) else None,
-                reporter_name=name,
-                reporter_phone=phone,
-                reporter_email=email,
-                suggested_unit=suggested,
-                officer_id=location.officer.id if location.officer else None,
-                verifier_id=verifier_id,
-                reported_at=reported_at,
+
+def _new_case(prepared: PreparedReport, number: str) -> Case:
+    location, source = prepared.location, prepared.source
+    case = Case(
+        number=number,
+        state=CaseState.REPORTED,
+        category=prepared.category,
+        urgency=prepared.urgency,
+        description=prepared.description,
+        source=source,
+        lon=location.lon,
+        lat=location.lat,
+        address=prepared.address,
+        grid_code=location.grid_code,
+        community_code=location.community.code,
+        street_code=location.street.code if location.street else "",
+        district_code=location.district.code if location.district else "",
+        beat_code=location.beat.code if location.beat else "",
+        reporter=prepared.user if source in (Source.INSPECTOR, Source.CITIZEN, Source.SUPERIOR) else None,
+        reporter_name=prepared.reporter_name,
+        reporter_phone=prepared.reporter_phone,
+        reporter_email=prepared.reporter_email,
+        suggested_unit=prepared.suggested,
+        officer_id=location.officer.id if location.officer else None,
+        verifier_id=prepared.verifier_id,
+        reported_at=prepared.reported_at,
+    )
+    for name, value in prepared.deadlines.items():
+        setattr(case, name, value)
+    return case
+
+
+def store_reports(batch: Sequence[PreparedReport]) -> list[Case]:
+    """Store prepared reports as new cases in ONE transaction: numbers, cases, evidence,
+    idempotency records, the timeline's first events and the audit entries, all or none.
+
+    Many reports arriving together share the transaction (group commit, see ``group_commit``);
+    a lone report is a batch of one. Raises ``IntegrityError`` when a (client, key) is stored at
+    the same moment by somebody else (nothing of the batch is written).
+    """
+    if not batch:
+        return []
+    now = max(p.received_at for p in batch)
+    with transaction.atomic():
+        numbers = next_case_numbers(now, len(batch))
+        cases = Case.objects.bulk_create([_new_case(p, n) for p, n in zip(batch, numbers, strict=True)])
+        events: list[CaseEvent] = []
+        audits: list[AuditItem] = []
+        submissions: list[IdempotentSubmission] = []
+        for prepared, case in zip(batch, cases, strict=True):
+            evidence_ids = attach_evidence(
+                case, prepared.staged, actor=prepared.user, at=prepared.reported_at
             )
-            for name_, value in start_step(case, Step.REGISTER, now).items():
-                setattr(case, name_, value)
-            case.save(force_insert=True)
-            evidence_ids = attach_evidence(case, staged, actor=user, at=reported_at)
-            if key:
-                IdempotentSubmission.objects.create(client=client, key=key, case=case, created_at=now)
+            if prepared.key:
+                submissions.append(
+                    IdempotentSubmission(
+                        client=prepared.client, key=prepared.key, case=case, created_at=prepared.received_at
+                    )
+                )
             payload = {
-                "source": source,
-                "client": client,
+                "source": prepared.source,
+                "client": prepared.client,
                 "evidence": evidence_ids,
                 "new": snapshot(case, ("state", "category", "urgency", "suggested_unit", "register_due")),
-                "location": location.to_dict(),
+                "location": prepared.location.to_dict(),
             }
-            record_event(
-                case,
-                "reported",
-                actor=user,
-                to_state=CaseState.REPORTED,
-                note=description,
-                payload=payload,
-                public=True,
-                at=now,
+            events.append(
+                new_event(
+                    case,
+                    "reported",
+                    actor=prepared.user,
+                    to_state=CaseState.REPORTED,
+                    note=prepared.description,
+                    payload=payload,
+                    public=True,
+                    at=prepared.received_at,
+                )
             )
-            audit_record("case.report", actor=user, target=case, payload={"number": case.number, **payload})
+            audits.append(AuditItem("case.report", prepared.user, case, {"number": case.number, **payload}))
+        IdempotentSubmission.objects.bulk_create(submissions)
+        CaseEvent.objects.bulk_create(events)
+        record_many(audits)
+    return cases
+
+
+def store_report(prepared: PreparedReport) -> Case:
+    """Store one prepared report; a (client, key) stored at the same moment is a ``Conflict``."""
+    try:
+        return store_reports([prepared])[0]
     except IntegrityError:
-        if key and IdempotentSubmission.objects.filter(client=client, key=key).exists():
+        if (
+            prepared.key
+            and IdempotentSubmission.objects.filter(client=prepared.client, key=prepared.key).exists()
+        ):
             raise Conflict(
                 _("This submission is already being stored; retry to get its result."),
                 field="idempotency_key",
             ) from None
         raise
+
+
+def submit_report(**report: Any) -> IntakeResult:
+    """Turn a report into a case (state ``reported``); see the module docstring and
+    ``prepare_report`` for the arguments.
+
+    Raises ``InvalidInput`` naming the field, ``AccessDenied`` for a role that may not report from
+    ``source``, ``OutsideCity`` for a point no grid covers (nothing is written), and ``Conflict`` when
+    a submission with the same (client, key) is being stored at the same moment.
+    """
+    prepared = prepare_report(**report)
+    if prepared.replay is not None:
+        return prepared.replay
+    case = store_report(prepared)
     return IntakeResult(case, True, find_duplicates(case))
