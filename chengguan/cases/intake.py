@@ -26,6 +26,7 @@ from chengguan.cases.deadlines import start_step
 from chengguan.cases.duplicates import find_duplicates
 from chengguan.cases.errors import Conflict, InvalidInput, WrongRole
 from chengguan.cases.events import new_event, snapshot
+from chengguan.cases.group_commit import GroupCommitter
 from chengguan.cases.models import (
     Case,
     CaseCounter,
@@ -438,9 +439,14 @@ def store_report(prepared: PreparedReport) -> Case:
         raise
 
 
-def submit_report(**report: Any) -> IntakeResult:
+_committer = GroupCommitter(store_reports, store_report)
+
+
+def submit_report(*, with_duplicates: bool = True, **report: Any) -> IntakeResult:
     """Turn a report into a case (state ``reported``); see the module docstring and
-    ``prepare_report`` for the arguments.
+    ``prepare_report`` for the arguments. Reports arriving at the same moment share a transaction
+    (``group_commit``); the call returns once the report's transaction has committed.
+    ``with_duplicates=False`` skips the search for possible duplicates (the case's detail shows them).
 
     Raises ``InvalidInput`` naming the field, ``AccessDenied`` for a role that may not report from
     ``source``, ``OutsideCity`` for a point no grid covers (nothing is written), and ``Conflict`` when
@@ -449,5 +455,5 @@ def submit_report(**report: Any) -> IntakeResult:
     prepared = prepare_report(**report)
     if prepared.replay is not None:
         return prepared.replay
-    case = store_report(prepared)
-    return IntakeResult(case, True, find_duplicates(case))
+    case = _committer.submit(prepared)
+    return IntakeResult(case, True, find_duplicates(case) if with_duplicates else [])

@@ -122,6 +122,19 @@ def files_field() -> Iterator[None]:
         raise
 
 
+def wants_minimal(request: Request) -> bool:
+    """``Prefer: return=minimal`` (RFC 7240): the client wants the new case's id, not its detail."""
+    prefer = request.headers.get("Prefer", "")
+    return any(part.strip().lower() == "return=minimal" for part in prefer.replace(";", ",").split(","))
+
+
+def minimal_intake_response(request: Request, case: Case, status: int) -> Response:
+    """The stored report as id, number, state and URL (no detail, no duplicate search)."""
+    url = request.build_absolute_uri(f"{request.path.rstrip('/')}/{case.pk}/")
+    body = {"id": case.pk, "number": case.number, "state": case.state, "url": url}
+    return Response(body, status=status, headers={"Location": url, "Preference-Applied": "return=minimal"})
+
+
 def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
@@ -187,7 +200,16 @@ def _action_schema(serializer: type, summary: str, *, multipart: bool = False) -
                 OpenApiTypes.STR,
                 OpenApiParameter.HEADER,
                 description="A retried POST with the same key gets the same case (200) instead of a new one.",
-            )
+            ),
+            OpenApiParameter(
+                "Prefer",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description=(
+                    "`return=minimal` (RFC 7240): answer with the new case's id, number, state and URL "
+                    "only (no detail and no duplicate search; the case's detail has both)."
+                ),
+            ),
         ],
         responses={
             201: s.IntakeResultSerializer,
@@ -237,13 +259,18 @@ class CaseViewSet(viewsets.GenericViewSet):
                 _("The idempotency key is longer than 100 characters."), field=IDEMPOTENCY_HEADER
             )
         actor = _actor(request)
+        minimal = wants_minimal(request)
         with files_field():
             result = intake.submit_report(
                 actor=actor,
                 client=idempotency_client(actor) if key else "",
                 idempotency_key=key,
+                with_duplicates=not minimal,
                 **data,
             )
+        status = 201 if result.created else 200
+        if minimal:
+            return minimal_intake_response(request, result.case, status)
         duplicates: list[Case] = []
         if actor is not None and result.duplicates:
             ids = [d.pk for d in result.duplicates]
@@ -258,7 +285,7 @@ class CaseViewSet(viewsets.GenericViewSet):
                 context={"request": request, "now": timezone.now()},
             ).data,
         }
-        return Response(body, status=201 if result.created else 200)
+        return Response(body, status=status)
 
     def _act(self, request: Request, pk: str, serializer: type, call: Callable[..., Any]) -> Response:
         case_id = parse_id(pk)

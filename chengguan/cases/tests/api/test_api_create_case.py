@@ -179,3 +179,40 @@ def test_anonymous_reports_are_throttled(as_user: Clients) -> None:
     assert throttled.status_code == 429
     assert throttled.json()["code"] == "throttled"
     assert staff.status_code == 201
+
+
+def test_prefer_return_minimal_answers_with_the_new_case_only(as_user: Clients) -> None:
+    # when
+    client = as_user("inspector")
+    response = client.post("/api/v1/cases/", report_body(), format="json", HTTP_PREFER="return=minimal")
+    # then
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"id", "number", "state", "url"}
+    assert body["state"] == "reported"
+    assert response["Location"] == body["url"]
+    assert response["Preference-Applied"] == "return=minimal"
+    case = Case.objects.get(pk=body["id"])
+    assert case.number == body["number"]
+    assert client.get(body["url"]).json()["number"] == case.number
+
+
+def test_prefer_return_minimal_replays_an_idempotent_retry_with_200(as_user: Clients) -> None:
+    client = as_user("inspector")
+    first = client.post(
+        "/api/v1/cases/",
+        report_body(),
+        format="json",
+        HTTP_PREFER="return=minimal",
+        HTTP_IDEMPOTENCY_KEY="k1",
+    )
+    again = client.post(
+        "/api/v1/cases/",
+        report_body(),
+        format="json",
+        HTTP_PREFER="return=minimal",
+        HTTP_IDEMPOTENCY_KEY="k1",
+    )
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert Case.objects.count() == 1
