@@ -194,6 +194,24 @@ EVIDENCE_TIME_TOLERANCE_MIN = env_int("EVIDENCE_TIME_TOLERANCE_MIN", 30, minimum
 EVIDENCE_PLACE_TOLERANCE_M = env_int("EVIDENCE_PLACE_TOLERANCE_M", 100, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- notifications (``chengguan notify``) ---------------------------------------------------
+# E-mail goes through Django's mail settings; the SMS or messaging gateway gets a signed JSON POST.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chengguan@localhost")
+NOTIFY_WEBHOOK_URL = env_str("NOTIFY_WEBHOOK_URL", "")
+NOTIFY_WEBHOOK_SECRET = env_secret("NOTIFY_WEBHOOK_SECRET") or ""
+if NOTIFY_WEBHOOK_URL and not NOTIFY_WEBHOOK_SECRET:
+    raise ImproperlyConfigured(
+        "NOTIFY_WEBHOOK_URL needs NOTIFY_WEBHOOK_SECRET (the gateway checks the signature)"
+    )
+NOTIFY_WEBHOOK_TIMEOUT_S = env_float("NOTIFY_WEBHOOK_TIMEOUT_S", 10.0, minimum=0.1)
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 8, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -128,6 +128,6 @@ class ExtensionRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("case", "kind", "unit", "user", "created_at", "sent_at")
+    list_display = ("case", "kind", "unit", "user", "created_at", "sent_at", "attempts", "failed_at")
     list_filter = ("kind",)
     list_select_related = ("case", "unit", "user")

@@ -384,6 +384,12 @@ class Notification(models.Model):
     message = models.TextField(_("message"))
     created_at = models.DateTimeField(_("created at"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, db_index=True)
+    # delivery (``chengguan notify``): a sender claims a notice by moving next_attempt_at forward
+    attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True, db_index=True)
+    last_error = models.TextField(_("last delivery error"), blank=True)
+    failed_at = models.DateTimeField(_("given up at"), null=True, blank=True)
+    delivered_to = models.JSONField(_("delivered to"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("notification")
