@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management import call_command
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_noop
 from chengguan.org.models import Division, User
 from chengguan.org.roles import Role
 from chengguan.simulate.democity import DEMO_PASSWORD, DemoLogin, load_demo_city
+from chengguan.simulate.demoday import simulate_day
 
 DEMO_USERS = [
     (Role.CITIZEN, "citizen"),
@@ -29,6 +31,8 @@ DEMO_USERS = [
     (Role.ADMIN, "admin"),
 ]
 LANGUAGES = ("zh-hans", "en")
+# Reports of the demo morning (about ten seconds of work through the real workflow).
+DEMO_DAY_REPORTS = 80
 
 
 def _width(text: str) -> int:
@@ -98,6 +102,11 @@ def existing_logins() -> list[DemoLogin]:
     ]
 
 
+def demo_seeders() -> list[tuple[str, Callable[[], Any]]]:
+    """The other apps' demo data, loaded after the city (each is idempotent)."""
+    return []
+
+
 class Command(BaseCommand):
     @property
     def help(self) -> str:  # type: ignore[override]  # translated when asked for, not at import
@@ -108,6 +117,23 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help=_("stop after loading; do not serve"))
         parser.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default 127.0.0.1)"))
         parser.add_argument("--port", type=int, default=8000, help=_("port to listen on (default 8000)"))
+
+    def seed_apps(self, seed: int, verbosity: int) -> None:
+        """The other apps' demo data, then a morning of reports through the real workflow."""
+        for _label, seeder in demo_seeders():
+            seeder()
+        day = simulate_day(seed, reports=DEMO_DAY_REPORTS)
+        if verbosity:
+            self.stdout.write(
+                _(
+                    "A morning of reports: %(cases)d cases, %(closed)d of them closed, %(open)d in the work lists."
+                )
+                % {
+                    "cases": day.cases,
+                    "closed": day.outcomes["closed"],
+                    "open": day.cases - sum(day.outcomes[s] for s in ("closed", "rejected", "merged")),
+                }
+            )
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = options["verbosity"]
@@ -140,6 +166,7 @@ class Command(BaseCommand):
                         "users": report.users,
                     }
                 )
+            self.seed_apps(options["seed"], verbosity)
         host, port = options["host"], options["port"]
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         url = f"http://{shown_host}:{port}/admin/"
