@@ -71,7 +71,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "chengguan.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -121,6 +121,14 @@ elif _db["ENGINE"] != "django.db.backends.postgresql":
         f"DATABASE_URL uses {_db['ENGINE']!r}; chengguan supports sqlite:// and postgres:// only"
     )
 DATABASES = {"default": _db}
+# Rate limits and throttles count in the cache: a cache every server process shares (files under
+# var/ by default; CACHE_LOCATION moves it).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("CACHE_LOCATION", str(VAR_DIR / "cache")),
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 
@@ -222,11 +230,57 @@ LOGGING = {
 ADMIN_SITE_TITLE = _("chengguan administration")
 
 # --- enforcement (ledger, graduated enforcement) --------------------------------------------
+# OpenAPI: the ledger's choice sets get their own names (catalog has a "kind" and a "step" too).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "PartyKindEnum": "chengguan.enforcement.models.PartyKind",
+        "EnforcementStepEnum": "chengguan.enforcement.models.EnforcementStep",
+    }
+)
 
 # --- penalty procedure ----------------------------------------------------------------------
 
 # --- Open311 GeoReport v2 -------------------------------------------------------------------
+# Served at /open311/v2/ (discovery also at /open311/discovery.{xml,json}).
+# jurisdiction_id this endpoint answers to; empty: any (single-jurisdiction server, the spec's default).
+OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "")
+# "realtime": POST requests answers with the service_request_id; "batch": with a token (tokens/{token}).
+OPEN311_SERVICE_TYPE = env_str("OPEN311_SERVICE_TYPE", "realtime")
+if OPEN311_SERVICE_TYPE not in ("realtime", "batch"):
+    raise ImproperlyConfigured(f"OPEN311_SERVICE_TYPE={OPEN311_SERVICE_TYPE!r}: use realtime or batch")
+# Discovery: endpoint type (production / test), how to reach the provider, how to get an API key.
+OPEN311_ENDPOINT_TYPE = env_str("OPEN311_ENDPOINT_TYPE", "production")
+if OPEN311_ENDPOINT_TYPE not in ("production", "test"):
+    raise ImproperlyConfigured(f"OPEN311_ENDPOINT_TYPE={OPEN311_ENDPOINT_TYPE!r}: use production or test")
+OPEN311_CONTACT = env_str("OPEN311_CONTACT", "")
+OPEN311_KEY_SERVICE = env_str("OPEN311_KEY_SERVICE", "")
+# Abuse protection of POST requests: at most this many per client address and per API key in each
+# window (an API key's own rate limit, set in the admin, overrides the per-key default).
+OPEN311_RATE_WINDOW_S = env_int("OPEN311_RATE_WINDOW_S", 3600, minimum=1)
+OPEN311_ADDRESS_RATE = env_int("OPEN311_ADDRESS_RATE", 60, minimum=1)
+OPEN311_KEY_RATE = env_int("OPEN311_KEY_RATE", 1000, minimum=1)
+# Reverse proxies in front of the server whose X-Forwarded-For entries are trusted (0: use REMOTE_ADDR).
+OPEN311_NUM_PROXIES = env_int("OPEN311_NUM_PROXIES", 0, minimum=0)
+# Uploaded media (multipart "media"): photos only, at most this many files of this size each.
+OPEN311_MEDIA_MAX_MB = env_int("OPEN311_MEDIA_MAX_MB", 10, minimum=1)
+OPEN311_MEDIA_MAX_FILES = env_int("OPEN311_MEDIA_MAX_FILES", 5, minimum=1)
+# GET requests: the most requests in one answer (the spec's 1000), also the largest page_size.
+OPEN311_MAX_REQUESTS = env_int("OPEN311_MAX_REQUESTS", 1000, minimum=1)
 
 # --- citizen portal -------------------------------------------------------------------------
+# Rate limits of anonymous submissions per client address ("N/period", period s, min, hour or day;
+# empty: no limit), counted in the cache. Signed-in staff are not limited.
+PORTAL_RATE_LIMITS = {
+    "report": env_str("PORTAL_REPORT_RATE", "10/hour"),
+    "petition": env_str("PORTAL_PETITION_RATE", "5/hour"),
+    "rate": env_str("PORTAL_RATING_RATE", "20/hour"),
+    "track": env_str("PORTAL_TRACK_RATE", "60/hour"),
+    "signup": env_str("PORTAL_SIGNUP_RATE", "5/hour"),
+}
+# Behind a reverse proxy that sets X-Forwarded-For: take the client address from it.
+PORTAL_TRUST_X_FORWARDED_FOR = env_bool("PORTAL_TRUST_X_FORWARDED_FOR", False)
+# Photos of a citizen's report: at most this many, each at most this size.
+PORTAL_MAX_PHOTOS = env_int("PORTAL_MAX_PHOTOS", 3, minimum=1)
+PORTAL_PHOTO_MAX_MB = env_int("PORTAL_PHOTO_MAX_MB", 8, minimum=1)
 
 # --- staff web ------------------------------------------------------------------------------
