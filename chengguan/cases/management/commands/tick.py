@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chengguan.cases.supervision import run_tick
 from chengguan.core.clock import city_zone
+from chengguan.core.jobs import tick_jobs
 
 
 class Command(BaseCommand):
@@ -40,3 +42,5 @@ class Command(BaseCommand):
             _("Marked overdue: %(overdue)s; escalated: %(escalated)s; warnings: %(warnings)s.")
             % {"overdue": report.marked_overdue, "escalated": report.escalated, "warnings": report.warnings}
         )
+        for _name, job in tick_jobs():
+            self.stdout.write(job(now or timezone.now()))
