@@ -72,6 +72,7 @@ S = CaseState
 # Scopes: where the actor must stand to take the action.
 TERRITORY = "territory"  # the case's grid lies in the actor's territory
 UNIT = "unit"  # the actor belongs to the case's assigned unit
+REPORTER = "reporter"  # a citizen who reported the case, or staff whose territory covers it
 
 # Roles of the members of a handling unit (squadron or department).
 UNIT_ROLES = frozenset({Role.OFFICER, Role.AUXILIARY, Role.SQUADRON_LEADER, Role.DEPARTMENT})
@@ -121,6 +122,7 @@ ACTION_LABELS = {
     "transfer": gettext_lazy("transfer"),
     "cancel": gettext_lazy("cancel"),
     "urge": gettext_lazy("urge"),
+    "reopen": gettext_lazy("reopen"),
 }
 
 TRANSITIONS: dict[str, Transition] = {
@@ -158,6 +160,9 @@ TRANSITIONS: dict[str, Transition] = {
         True,
     ),
     "urge": _t([S.DISPATCHED, S.ACCEPTED], None, [Role.DISPATCHER], TERRITORY, "urged"),
+    # 回访不满意 → 回退重办: a reporter who is not satisfied (or the operator calling them back)
+    # sends a closed case back to the unit that handled it (rework; see ``reopen``).
+    "reopen": _t([S.CLOSED], S.ACCEPTED, [Role.CITIZEN, Role.OPERATOR], REPORTER, "reopened", True),
 }
 
 # Units a case may be dispatched to, and transferred to.
@@ -179,7 +184,10 @@ def check_actor(action: str, case: Case, actor: Any) -> Any:
             field="actor",
             action=action,
         )
-    if transition.scope == UNIT:
+    if transition.scope == REPORTER and user.has_role(Role.CITIZEN) and not user.has_role(Role.OPERATOR):
+        if case.reporter_id is None or case.reporter_id != user.pk:
+            raise AccessDenied(_("Only the reporter of the case may do this."), field="actor", action=action)
+    elif transition.scope == UNIT:
         if not is_member_of(user, case.assigned_unit_id):
             raise AccessDenied(
                 _("Only the unit the case is assigned to may do this."), field="unit", action=action
@@ -859,3 +867,66 @@ def urge(case_id: int, *, actor: Any, note: str = "") -> Case:
             payload={"number": case.number, "event": event.pk, **payload},
         )
     return case
+
+
+def reopen(
+    case_id: int,
+    *,
+    actor: Any,
+    version: int,
+    reason: str,
+    within_days: int,
+    for_anonymous_reporter: bool = False,
+) -> Case:
+    """回退重办: a closed case goes back to its unit for rework because the reporter is not satisfied.
+
+    Allowed within ``within_days`` days of the closure (the bureau's policy, passed by the caller).
+    ``actor`` is the citizen who reported the case or an operator of its territory; an anonymous
+    reporter has no account, so the caller that checked their tracking code passes ``actor=None``
+    and ``for_anonymous_reporter=True`` (only for a case that has no reporter account).
+    The case becomes ``accepted`` again with a new handling deadline; its rework count goes up.
+    """
+    if for_anonymous_reporter and acting_user(actor) is None:
+        case = _load(case_id)
+        if case.reporter_id is not None:
+            raise WrongRole(_("Sign in first."), field="actor", action="reopen")
+        check_state("reopen", case)
+        if _check_version(version) != case.version:
+            raise StaleVersion(state=case.state, version=case.version)
+        user = None
+    else:
+        case, user = _begin("reopen", case_id, actor=actor, version=version)
+    reason = _reason(reason)
+    now = timezone.now()
+    if case.closed_at is None or now - case.closed_at > dt.timedelta(days=within_days):
+        raise InvalidInput(
+            _("A case can be reopened only within %(days)s days of its closure.") % {"days": within_days},
+            field="case",
+        )
+    if case.assigned_unit_id is None:
+        raise InvalidInput(_("The case has no handling unit to send it back to."), field="case")
+    changes: dict[str, Any] = {
+        "state": S.ACCEPTED,
+        "closed_at": None,
+        "closed_on_time": None,
+        "rework_count": F("rework_count") + 1,
+        **start_step(case, Step.HANDLE, now),
+    }
+    notices = [
+        Notice(
+            "reopened",
+            _("Case %(number)s was reopened because the reporter is not satisfied: %(reason)s")
+            % {"number": case.number, "reason": reason},
+            unit_id=case.assigned_unit_id,
+        )
+    ]
+    return _apply(
+        "reopen",
+        case,
+        actor=user,
+        changes=changes,
+        now=now,
+        note=reason,
+        payload={"closed_at": case.closed_at.isoformat(), "within_days": within_days},
+        notices=notices,
+    )

@@ -90,6 +90,11 @@ def handled(city: TinyCity, **kw: Any) -> Case:
     )
 
 
+def closed(city: TinyCity, **kw: Any) -> Case:
+    case = handled(city, **kw)
+    return workflow.verify(case.pk, actor=city.users["inspector"], version=case.version, passed=True)
+
+
 def suspended(city: TinyCity, **kw: Any) -> Case:
     case = accepted(city, **kw)
     return workflow.suspend(case.pk, actor=city.users["dispatcher"], version=case.version, reason="等待施工")

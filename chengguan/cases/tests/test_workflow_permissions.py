@@ -14,6 +14,7 @@ from chengguan.cases import workflow
 from chengguan.cases.models import Case, CaseEvent
 from chengguan.cases.tests.builders import (
     accepted,
+    closed,
     dispatched,
     handled,
     photo,
@@ -78,6 +79,11 @@ ACTIONS: dict[str, tuple[Callable[[TinyCity], Any], Callable[[Any, Any], Any], l
         handled,
         lambda c, u: workflow.verify(c.pk, actor=u, version=c.version, passed=False, note="x"),
         ["department", "dispatcher"],
+    ),
+    "reopen": (
+        closed,
+        lambda c, u: workflow.reopen(c.pk, actor=u, version=c.version, reason="x", within_days=7),
+        ["dispatcher", "officer", "inspector", "citizen"],
     ),
     "request_extension": (
         accepted,
