@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from chengguan.core.testing import TinyCity, build_tiny_city, in_english  # noqa: F401  (fixture)
 from chengguan.geo.locate import invalidate_index
@@ -28,16 +29,19 @@ def admin_client(client: Any, tiny_city: TinyCity) -> Any:
 
 @pytest.fixture(autouse=True)
 def _fresh_process_caches() -> Iterator[None]:
-    """Every test starts with no locate index and no working-day calendar cached in the process.
+    """Every test starts with no locate index and no working-day calendar cached in the process,
+    and in the default language.
 
     Tests roll their database back, so version stamps can come round again with other data; the
     per-process caches must not carry one test's territory or holidays into the next.
     """
     invalidate_index()
     clear_calendar_cache()
+    translation.deactivate()  # a request activates its language in the thread; start from Chinese
     yield
     invalidate_index()
     clear_calendar_cache()
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")
@@ -76,3 +80,5 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # Hashing passwords properly costs ~100 ms a user; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test run counts its rate limits afresh, in memory (a server shares files under var/).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
