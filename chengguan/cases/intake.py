@@ -171,6 +171,14 @@ def locate_report(lon: Any, lat: Any, crs: str) -> Location:
         raise InvalidInput(exc.message, field=exc.field or "lon") from None
 
 
+def permitted_zone_code(category: Category, location: Location, at: dt.datetime) -> str:
+    """The code of the vending zone that permits a vending report here and then, or ``""``."""
+    from chengguan.portal.vending import permitting_zone  # the portal owns the vending rules
+
+    zone = permitting_zone(category, location, at)
+    return zone.code if zone is not None else ""
+
+
 def suggest_unit(category: Category, location: Location) -> Unit | None:
     """The unit a case should go to: components to their owner (the department of the category's
     specialty, citywide), then the territory; events to the territory's squadron, then the owner."""
@@ -268,6 +276,7 @@ class PreparedReport:
     verifier_id: int | None
     deadlines: dict[str, Any]
     replay: IntakeResult | None = None
+    permitted_zone_code: str = ""
 
 
 def prepare_report(
@@ -331,6 +340,7 @@ def prepare_report(
             return prepared
     prepared.staged = stage_files(files)
     prepared.suggested = suggest_unit(category_obj, location)
+    prepared.permitted_zone_code = permitted_zone_code(category_obj, location, reported_at)
     prepared.verifier_id = (
         Grid.objects.filter(code=location.grid_code).values_list("inspector", flat=True).first()
     )
@@ -356,6 +366,7 @@ def _new_case(prepared: PreparedReport, number: str) -> Case:
         street_code=location.street.code if location.street else "",
         district_code=location.district.code if location.district else "",
         beat_code=location.beat.code if location.beat else "",
+        permitted_zone_code=prepared.permitted_zone_code,
         reporter=prepared.user if source in (Source.INSPECTOR, Source.CITIZEN, Source.SUPERIOR) else None,
         reporter_name=prepared.reporter_name,
         reporter_phone=prepared.reporter_phone,

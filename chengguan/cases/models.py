@@ -77,6 +77,12 @@ class Case(models.Model):
     street_code = models.CharField(_("street"), max_length=9, db_index=True)
     district_code = models.CharField(_("district"), max_length=6, db_index=True)
     beat_code = models.CharField(_("beat"), max_length=32, blank=True)
+    permitted_zone_code = models.CharField(
+        _("permitted vending zone"),
+        max_length=32,
+        blank=True,
+        help_text=_("A vending report inside a vending zone while it is open: permitted, not a violation."),
+    )
 
     # who
     reporter = models.ForeignKey(

@@ -494,6 +494,7 @@ class CaseDetailSerializer(CaseSummarySerializer):
         fields = [
             *CaseSummarySerializer.Meta.fields,
             "beat_code",
+            "permitted_zone_code",
             "reporter_name",
             "reporter_phone",
             "reporter_email",
