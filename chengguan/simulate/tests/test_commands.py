@@ -9,8 +9,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from chengguan.cases.models import Case
 from chengguan.core.management.commands import serve
+from chengguan.enforcement.models import Party
+from chengguan.open311.models import ApiKey
 from chengguan.org.models import Division
+from chengguan.portal.models import Publication
 from chengguan.simulate.democity import DEMO_PASSWORD, DemoCityReport
 from chengguan.simulate.management.commands import demo
 from chengguan.simulate.tests.conftest import wipe_city
@@ -41,7 +45,10 @@ def test_demo_loads_the_city_into_an_empty_database_and_prints_the_address_and_l
     call_command("demo", "--no-serve", stdout=out, verbosity=1)
     text = out.getvalue()
     assert Division.objects.filter(code="330200").exists()
+    assert "http://127.0.0.1:8000/staff/login/" in text
     assert "http://127.0.0.1:8000/admin/" in text
+    assert Case.objects.filter(state="closed").exists()  # the demo morning went through the loop
+    assert Party.objects.exists() and ApiKey.objects.exists() and Publication.objects.exists()
     for username in ("wang", "li", "zhao", "chen", "zhou", "sun", "qian", "liu", "admin", "citizen"):
         assert f"\n{username} " in text
     assert DEMO_PASSWORD in text and "陈刚" in text and "鼓楼中队" in text
@@ -59,7 +66,7 @@ def test_demo_keeps_an_existing_city_and_then_serves(
     assert Division.objects.count() == before
     assert recorder.names() == ["migrate", "serve"]
     assert recorder.calls[-1][2]["port"] == 8123
-    assert "http://127.0.0.1:8123/admin/" in out.getvalue()
+    assert "http://127.0.0.1:8123/staff/login/" in out.getvalue()
     assert "\nchen " in out.getvalue()
 
 

@@ -31,6 +31,7 @@ DEMO_USERS = [
     (Role.ADMIN, "admin"),
 ]
 LANGUAGES = ("zh-hans", "en")
+Seeder = tuple[str, Callable[[], Any]]
 # Reports of the demo morning (about ten seconds of work through the real workflow).
 DEMO_DAY_REPORTS = 80
 
@@ -102,9 +103,15 @@ def existing_logins() -> list[DemoLogin]:
     ]
 
 
-def demo_seeders() -> list[tuple[str, Callable[[], Any]]]:
-    """The other apps' demo data, loaded after the city (each is idempotent)."""
-    return []
+def demo_seeders() -> tuple[list[Seeder], list[Seeder]]:
+    """The other apps' demo data (each idempotent): those loaded before the demo morning's
+    reports, and those that need its cases (the portal publishes closed ones)."""
+    from chengguan.enforcement.demo import seed_demo as enforcement
+    from chengguan.open311.demo import seed_demo as open311
+    from chengguan.penalty.demo import seed_demo as penalty
+    from chengguan.portal.demo import seed_demo as portal
+
+    return [("penalty", penalty), ("enforcement", enforcement), ("open311", open311)], [("portal", portal)]
 
 
 class Command(BaseCommand):
@@ -120,9 +127,12 @@ class Command(BaseCommand):
 
     def seed_apps(self, seed: int, verbosity: int) -> None:
         """The other apps' demo data, then a morning of reports through the real workflow."""
-        for _label, seeder in demo_seeders():
+        before, after = demo_seeders()
+        for _label, seeder in before:
             seeder()
         day = simulate_day(seed, reports=DEMO_DAY_REPORTS)
+        for _label, seeder in after:
+            seeder()
         if verbosity:
             self.stdout.write(
                 _(
@@ -169,12 +179,20 @@ class Command(BaseCommand):
             self.seed_apps(options["seed"], verbosity)
         host, port = options["host"], options["port"]
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-        url = f"http://{shown_host}:{port}/admin/"
+        url = f"http://{shown_host}:{port}/staff/login/"
         self.stdout.write("")
         for line in bilingual(
             gettext_noop("Open %(url)s in a browser and log in with one of these accounts:"), url=url
         ):
             self.stdout.write(self.style.SUCCESS(line))
+        for line in bilingual(
+            gettext_noop(
+                "Citizens report and follow problems at %(portal)s; administrators configure at %(admin)s."
+            ),
+            portal=f"http://{shown_host}:{port}/",
+            admin=f"http://{shown_host}:{port}/admin/",
+        ):
+            self.stdout.write(line)
         self.stdout.write("")
         self.stdout.write(format_logins(logins))
         self.stdout.write("")
