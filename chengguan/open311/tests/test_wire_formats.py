@@ -64,7 +64,10 @@ def test_moments_go_out_in_utc_and_come_back_the_same(moment: dt.datetime) -> No
     text = format_datetime(moment)
 
     assert text is not None and text.endswith("Z")
-    assert parse_datetime_arg("t", text) == moment.replace(microsecond=0)
+    # compared as instants: China kept summer time until 1991, so some local times occur twice,
+    # and Python never calls an ambiguous local time equal to a time in another zone
+    back = parse_datetime_arg("t", text)
+    assert back.timestamp() == moment.replace(microsecond=0).timestamp()
 
 
 def test_lists_become_wrappers_of_items_and_none_an_empty_element() -> None:
