@@ -140,6 +140,8 @@ COUNTERS: dict[str, Counter] = {
         _c("handled_on_time", _("handled on time"), UNIT, OFFICER),
         _c("rework", _("rework"), AREA, UNIT, OFFICER),
         _c("returns", _("returns"), UNIT),
+        _c("callbacks", _("callbacks"), UNIT),
+        _c("callbacks_satisfied", _("satisfied callbacks"), UNIT),
         _c("extended", _("extended"), AREA, UNIT),
         _c("overdue", _("overdue"), AREA, UNIT),
         _c("suspended", _("suspended"), AREA, UNIT),
@@ -251,7 +253,28 @@ def unit_counters(subject_kind: str, start: dt.datetime, end: dt.datetime) -> di
     )
     for row in returns:
         rows.setdefault(row["actor__unit_id"], {})["returns"] = row["n"]
+    for unit_id, counts in callback_counters(kind, start, end).items():
+        rows.setdefault(unit_id, {}).update(counts)
     return rows
+
+
+def callback_counters(unit_kind: str, start: dt.datetime, end: dt.datetime) -> dict[int, dict[str, int]]:
+    """回访 per handling unit: calls made in the period and those that found the reporter satisfied
+    (a score from the portal policy's "satisfied" score up)."""
+    from chengguan.portal.models import Callback  # the portal records the calls
+    from chengguan.portal.services import get_policy
+
+    satisfied = Q(satisfaction__gte=get_policy().satisfied_from)
+    rows = (
+        Callback.objects.filter(_between("at", start, end), case__assigned_unit__kind=unit_kind)
+        .values("case__assigned_unit_id")
+        .annotate(n=Count("pk"), ok=Count("pk", filter=satisfied))
+        .order_by()
+    )
+    return {
+        row["case__assigned_unit_id"]: {"callbacks": row["n"], "callbacks_satisfied": row["ok"]}
+        for row in rows
+    }
 
 
 def inspector_counters(start: dt.datetime, end: dt.datetime) -> dict[int, dict[str, int]]:

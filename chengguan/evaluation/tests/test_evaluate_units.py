@@ -41,6 +41,8 @@ def test_it_counts_the_water_departments_month(october: list[Any]) -> None:
         "handled_on_time": 6,
         "rework": 1,
         "returns": 0,
+        "callbacks": 0,
+        "callbacks_satisfied": 0,
         "extended": 1,
         "overdue": 3,  # 2 handled late + 1 open past its deadline (the suspended one is not)
         "suspended": 1,
