@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "chengguan.evaluation",
     "chengguan.enforcement",
     "chengguan.penalty",
+    "chengguan.seizures",
+    "chengguan.pledges",
     "chengguan.open311",
     "chengguan.portal",
     "chengguan.staff",
@@ -239,6 +241,10 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
 )
 
 # --- penalty procedure ----------------------------------------------------------------------
+
+# --- seizures and obstruction incidents ----------------------------------------------------
+
+# --- frontage pledges -----------------------------------------------------------------------
 
 # --- Open311 GeoReport v2 -------------------------------------------------------------------
 # Served at /open311/v2/ (discovery also at /open311/discovery.{xml,json}).

@@ -91,6 +91,7 @@ from chengguan.penalty.models import (
     StatementKind,
 )
 from chengguan.penalty.policy import get_policy
+from chengguan.penalty.publication import publish_decision, replace_publication
 from chengguan.penalty.rules import PenaltyKind
 
 S = State
@@ -1496,6 +1497,7 @@ def decide(
             decided_by=user,
             decided_at=now,
         )
+        publish_decision(row, actor=user)
         return {"decision": row.pk, "decision_number": number, "outcome": outcome, "fine": amount}
 
     changes: dict[str, Any] = {"state": to_state, "decided_at": now, "decided_on": today}
@@ -1590,7 +1592,19 @@ def record_payment(
             recorded_by=user,
             created_at=now,
         )
-        return {"payment": row.pk, "amount": value, "surcharge_due": owed["surcharge"], "settled": settled}
+        released: list[int] = []
+        if settled:
+            # 先罚后返: goods seized for this violation go back once the penalty is paid
+            from chengguan.seizures.services import on_penalty_paid
+
+            released = [seizure.pk for seizure in on_penalty_paid(p.violation)]
+        return {
+            "payment": row.pk,
+            "amount": value,
+            "surcharge_due": owed["surcharge"],
+            "settled": settled,
+            "released_seizures": released,
+        }
 
     return _apply("record_payment", p, actor=user, changes=changes, now=now, also=also)
 
@@ -1962,6 +1976,7 @@ def decide_correction(
                 correction_reason=correction.reason,
                 approved_by=user,
             )
+            replace_publication(old, new, reason=correction.reason, actor=user)
             body.update(decision=new.pk, old_fine=old.fine, new_fine=new.fine)
         return body
 

@@ -109,9 +109,11 @@ def demo_seeders() -> tuple[list[Seeder], list[Seeder]]:
     from chengguan.enforcement.demo import seed_demo as enforcement
     from chengguan.open311.demo import seed_demo as open311
     from chengguan.penalty.demo import seed_demo as penalty
+    from chengguan.pledges.demo import seed_demo as pledges
     from chengguan.portal.demo import seed_demo as portal
 
-    return [("penalty", penalty), ("enforcement", enforcement), ("open311", open311)], [("portal", portal)]
+    before = [("penalty", penalty), ("enforcement", enforcement), ("pledges", pledges), ("open311", open311)]
+    return before, [("portal", portal)]
 
 
 class Command(BaseCommand):
