@@ -12,6 +12,7 @@ urlpatterns = [
     path("v1/penalty/", include("chengguan.penalty.urls")),
     path("v1/seizures/", include("chengguan.seizures.urls")),
     path("v1/pledges/", include("chengguan.pledges.urls")),
+    path("v1/documents/", include("chengguan.documents.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

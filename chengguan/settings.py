@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "chengguan.penalty",
     "chengguan.seizures",
     "chengguan.pledges",
+    "chengguan.documents",
     "chengguan.open311",
     "chengguan.portal",
     "chengguan.staff",
@@ -245,6 +246,10 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
 # --- seizures and obstruction incidents ----------------------------------------------------
 
 # --- frontage pledges -----------------------------------------------------------------------
+
+# --- documents ------------------------------------------------------------------------------
+# The bureau that issues enforcement documents, when no Bureau row is set in the admin.
+CHENGGUAN_BUREAU_NAME = env_str("CHENGGUAN_BUREAU_NAME", "宁波市综合行政执法局")
 
 # --- Open311 GeoReport v2 -------------------------------------------------------------------
 # Served at /open311/v2/ (discovery also at /open311/discovery.{xml,json}).

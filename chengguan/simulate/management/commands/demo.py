@@ -106,13 +106,20 @@ def existing_logins() -> list[DemoLogin]:
 def demo_seeders() -> tuple[list[Seeder], list[Seeder]]:
     """The other apps' demo data (each idempotent): those loaded before the demo morning's
     reports, and those that need its cases (the portal publishes closed ones)."""
+    from chengguan.documents.demo import seed_demo as documents
     from chengguan.enforcement.demo import seed_demo as enforcement
     from chengguan.open311.demo import seed_demo as open311
     from chengguan.penalty.demo import seed_demo as penalty
     from chengguan.pledges.demo import seed_demo as pledges
     from chengguan.portal.demo import seed_demo as portal
 
-    before = [("penalty", penalty), ("enforcement", enforcement), ("pledges", pledges), ("open311", open311)]
+    before = [
+        ("penalty", penalty),
+        ("enforcement", enforcement),
+        ("documents", documents),
+        ("pledges", pledges),
+        ("open311", open311),
+    ]
     return before, [("portal", portal)]
 
 
