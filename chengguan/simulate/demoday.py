@@ -42,10 +42,14 @@ OUTCOMES: list[tuple[str, int]] = [
     ("suspended", 4),
     ("merged", 5),
 ]
-DESCRIPTIONS = {
-    "component": ["井盖缺失，行人有危险", "路灯不亮", "护栏损坏", "垃圾桶破损", "消防栓漏水"],
-    "event": ["店外占道经营", "流动摊贩占用人行道", "乱堆物料", "暴露垃圾未清运", "违规张贴小广告"],
-}
+# What a reporter writes, around the category's own name (so the text matches the category).
+DESCRIPTIONS = [
+    "{name}：现场发现问题，请尽快处置",
+    "{name}，影响行人通行",
+    "发现{name}问题，已拍照",
+    "{name}，附近居民多次反映",
+    "{name}，早高峰前需处理",
+]
 CITIZEN_NAMES = ["张先生", "李女士", "王先生", "陈女士", "刘先生"]
 
 
@@ -152,7 +156,7 @@ def simulate_day(seed: int = 2026, reports: int = 120) -> DayReport:
                 category=category,
                 lon=lon,
                 lat=lat,
-                description=rng.choice(DESCRIPTIONS[category.kind]),
+                description=rng.choice(DESCRIPTIONS).format(name=category.name_zh),
                 urgency="urgent" if rng.random() < 0.1 else "normal",
                 with_duplicates=False,
                 **extra,
