@@ -11,9 +11,11 @@ the litigation period. At each step wrong roles are refused (403) and the procee
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import time_machine
+from docx import Document
 from rest_framework.test import APIClient
 
 from chengguan.audit.models import AuditEntry
@@ -255,6 +257,19 @@ def test_the_general_procedure_with_hearing_review_discussion_and_court(
         data = flow.step("squadron_leader", "court-application", {"court": "海曙区人民法院"})
         assert data["state"] == "court_applied"
         assert data["court_applications"][0]["surcharge_due"] == "20000.00"
+        # the court application document: numbered, printable, and a Word file that opens
+        response = flow.client("squadron_leader").post(
+            "/api/v1/documents/",
+            {"kind": "court_application", "target_type": "penalty.proceeding", "target_id": flow.id},
+            format="json",
+        )
+        assert response.status_code == 201, response.json()
+        document = response.json()
+        assert "〔2027〕" in document["number"]
+        docx = flow.client("squadron_leader").get(f"/api/v1/documents/{document['id']}/", {"format": "docx"})
+        assert docx.status_code == 200
+        text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+        assert document["number"] in text and "海曙区人民法院" in text
         # the party pays in the end: fine plus the capped surcharge
         data = flow.step(
             "officer", "payments", {"amount": "40000.00", "method": "bank", "receipt_number": "NB-2027-0001"}
