@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -137,11 +138,15 @@ def record_many(items: Sequence[AuditItem]) -> list[AuditEntry]:
                 digest = compute_hash(seq=seq, at=at, prev_hash=prev, **row)
                 entries.append(AuditEntry(seq=seq, at=at, prev_hash=prev, hash=digest, **row))
                 prev = digest
+            first = entries[0]
             moved = AuditHead.objects.filter(pk=HEAD_PK, seq=head.seq, hash=head.hash).update(
-                seq=seq, hash=prev
+                seq=first.seq, hash=first.hash
             )
             if moved != 1:
                 continue  # another appender got there first: read the new head and try again
+            # the head moves one entry at a time (PostgreSQL's trigger insists); it is ours now
+            for before, entry in pairwise(entries):
+                AuditHead.objects.filter(pk=HEAD_PK, seq=before.seq).update(seq=entry.seq, hash=entry.hash)
             # the model's own manager refuses bulk writes; this is the one place that chains them
             return models.QuerySet(AuditEntry).bulk_create(entries)
     raise Conflict()
