@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from chengguan.staff import views
+from chengguan.staff import enforcement_views, views
 
 app_name = "staff"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -33,4 +33,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/ranking/", views.dashboard_ranking, name="dashboard_ranking"),
     path("dashboard/<str:chart>.csv", views.dashboard_csv, name="dashboard_csv"),
+    # enforcement (officers, squadron leaders, legal reviewers)
+    path("enforcement/parties/", enforcement_views.parties, name="parties"),
+    path("enforcement/parties/<int:party_id>/", enforcement_views.party, name="party"),
+    path("enforcement/violations/", enforcement_views.violations, name="violations"),
+    path("enforcement/violations/<int:violation_id>/", enforcement_views.violation, name="violation"),
+    path("enforcement/proceedings/", enforcement_views.proceedings, name="proceedings"),
+    path("enforcement/proceedings/<int:proceeding_id>/", enforcement_views.proceeding, name="proceeding"),
+    path("enforcement/seizures/", enforcement_views.seizures, name="seizures"),
 ]

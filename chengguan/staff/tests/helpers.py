@@ -23,6 +23,10 @@ PAGES: list[tuple[str, tuple[Any, ...], tuple[str, ...]]] = [
     ("staff:beats", (), ("squadron_leader",)),
     ("staff:dashboard", (), ("leader", "dispatcher")),
     ("staff:dashboard_ranking", (), ("leader", "squadron_leader")),
+    ("staff:parties", (), ("officer", "squadron_leader")),
+    ("staff:violations", (), ("officer", "squadron_leader")),
+    ("staff:proceedings", (), ("officer", "squadron_leader")),
+    ("staff:seizures", (), ("officer", "squadron_leader")),
 ]
 
 
