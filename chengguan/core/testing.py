@@ -158,7 +158,22 @@ def build_tiny_city() -> TinyCity:
         capacity=40,
         unit=east,
     )
+    _issue_credentials(users)
     return TinyCity(city, districts, streets, communities, grids, units, users, beats, zone, road)
+
+
+def _issue_credentials(users: dict[str, User]) -> None:
+    """Everyone with a badge number holds a valid enforcement credential (执法证) until 2035."""
+    from chengguan.penalty.models import EnforcementCredential
+
+    for user in users.values():
+        if user.badge_number:
+            EnforcementCredential.objects.create(
+                user=user,
+                number=f"TINY-{user.badge_number}",
+                valid_from=dt.date(2020, 1, 1),
+                valid_until=dt.date(2035, 12, 31),
+            )
 
 
 @pytest.fixture

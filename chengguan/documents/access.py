@@ -1,7 +1,7 @@
 """Who may issue and read enforcement documents; the permission-checked fetch of a document.
 
 * Issuing: officers and squadron leaders holding an enforcement credential (执法证,
-  ``User.badge_number``), at a place inside their territory. A party's history bundle has no place:
+  valid today in ``penalty.credentials``), at a place inside their territory. A party's history bundle has no place:
   the ledger is city-wide on purpose (the vendor who moves to the next street is the same party).
 * Reading: officers and squadron leaders inside their territory, legal reviewers and administrators
   (wherever their territory reaches). Documents name the party in full, so only the roles that see
@@ -37,7 +37,9 @@ def check_can_issue(actor: Any, place: str | None) -> None:
         raise AccessDenied(_("Only an officer with an enforcement credential may issue documents."))
     if not actor.has_role(*ISSUE_ROLES):
         raise AccessDenied(_("Only an officer with an enforcement credential may issue documents."))
-    if not actor.badge_number:
+    from chengguan.penalty.credentials import holds_credential_today  # the penalty app keeps credentials
+
+    if not holds_credential_today(actor):
         raise AccessDenied(_("You hold no enforcement credential (执法证); you may not issue documents."))
     if place is not None:
         check_can_act_at(actor, place)

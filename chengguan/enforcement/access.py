@@ -7,7 +7,7 @@
 * Recording a violation (and a new party with it): officers, squadron leaders and auxiliaries, at a
   place inside their territory.
 * Deciding — choosing the step, recording a re-inspection result: officers and squadron leaders who
-  hold an enforcement credential (执法证, ``User.badge_number``), inside their territory. Auxiliaries
+  hold a valid enforcement credential (执法证, ``penalty.credentials``), inside their territory. Auxiliaries
   never decide (协管员无执法权).
 
 Each rule is one condition per line so that the tests prove every branch.
@@ -68,7 +68,9 @@ def check_can_decide_at(actor: Any, place: str) -> None:
         raise AccessDenied(_("Auxiliary officers may not decide enforcement steps."))
     if not actor.has_role(*DECIDE_ROLES):
         raise AccessDenied(_("Only an officer with an enforcement credential may decide."))
-    if not actor.badge_number:
+    from chengguan.penalty.credentials import holds_credential_today  # the penalty app keeps credentials
+
+    if not holds_credential_today(actor):
         raise AccessDenied(_("You hold no enforcement credential (执法证); you may not decide."))
     check_can_act_at(actor, place)
 

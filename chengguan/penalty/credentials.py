@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from chengguan.core.clock import city_today
 from chengguan.penalty.errors import LegalBar
 from chengguan.penalty.models import EnforcementCredential
 
@@ -32,6 +33,11 @@ def credential_holders(user_ids: Iterable[int], day: dt.date) -> set[int]:
 
 def holds_credential(user: Any, day: dt.date) -> bool:
     return getattr(user, "pk", None) is not None and bool(credential_holders([user.pk], day))
+
+
+def holds_credential_today(user: Any) -> bool:
+    """A valid, unrevoked credential today (city date): what every enforcement act checks."""
+    return holds_credential(user, city_today())
 
 
 def check_two_officers(user_ids: Iterable[int], day: dt.date, *, field: str = "officers") -> set[int]:
