@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
+from chengguan.core.memo import clear_all_memos
 from chengguan.core.testing import TinyCity, build_tiny_city, in_english  # noqa: F401  (fixture)
 from chengguan.geo.locate import invalidate_index
 from chengguan.workdays.calendar import clear_calendar_cache
@@ -37,9 +38,11 @@ def _fresh_process_caches() -> Iterator[None]:
     """
     invalidate_index()
     clear_calendar_cache()
+    clear_all_memos()
     translation.deactivate()  # a request activates its language in the thread; start from Chinese
     yield
     invalidate_index()
+    clear_all_memos()
     clear_calendar_cache()
     translation.deactivate()
 

@@ -24,12 +24,13 @@ from itertools import pairwise
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from chengguan.audit.chain import GENESIS_HASH, compute_hash, normalise_payload
 from chengguan.audit.errors import AuditChainBroken
 from chengguan.audit.models import AuditEntry, AuditHead
+from chengguan.core.bulk import insert_many
 from chengguan.core.errors import Conflict
 
 HEAD_PK = 1
@@ -71,6 +72,48 @@ def _lock_head() -> AuditHead:
     except IntegrityError:
         pass  # somebody else created it at the same moment
     return AuditHead.objects.select_for_update().get(pk=HEAD_PK)
+
+
+def _head_sql() -> tuple[str, str]:
+    return (
+        connection.ops.quote_name(AuditHead._meta.db_table),
+        connection.ops.quote_name(AuditHead._meta.pk.column),
+    )
+
+
+def _read_head() -> tuple[int, str]:
+    """The head's (seq, hash), locked until the transaction ends (PostgreSQL: FOR UPDATE; SQLite:
+    the write lock ``BEGIN IMMEDIATE`` took). Creates the head on a new database."""
+    table, pk = _head_sql()
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM {table} WHERE {pk} = {HEAD_PK}{lock}")
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0]), str(row[1])
+    head = _lock_head()
+    return head.seq, head.hash
+
+
+def _move_head(seq: int, digest: str, new_seq: int, new_hash: str) -> bool:
+    """Compare-and-set: move the head from (seq, digest) to the first new entry; False if it moved."""
+    table, pk = _head_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET seq = %s, hash = %s WHERE {pk} = {HEAD_PK} AND seq = %s AND hash = %s",
+            [new_seq, new_hash, seq, digest],
+        )
+        return cursor.rowcount == 1
+
+
+def _step_head(steps: list[tuple[int, str, int]]) -> None:
+    """Move the head through ``(seq, hash, previous seq)`` steps, one UPDATE per entry."""
+    table, pk = _head_sql()
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET seq = %s, hash = %s WHERE {pk} = {HEAD_PK} AND seq = %s",
+            steps,
+        )
 
 
 @dataclass(frozen=True)
@@ -129,8 +172,8 @@ def record_many(items: Sequence[AuditItem]) -> list[AuditEntry]:
         return []
     with transaction.atomic(savepoint=False):
         for _attempt in range(MAX_ATTEMPTS):
-            head = _lock_head()
-            seq, prev = head.seq, head.hash
+            head_seq, head_hash = _read_head()
+            seq, prev = head_seq, head_hash
             at = timezone.now()
             entries = []
             for row in rows:
@@ -139,14 +182,12 @@ def record_many(items: Sequence[AuditItem]) -> list[AuditEntry]:
                 entries.append(AuditEntry(seq=seq, at=at, prev_hash=prev, hash=digest, **row))
                 prev = digest
             first = entries[0]
-            moved = AuditHead.objects.filter(pk=HEAD_PK, seq=head.seq, hash=head.hash).update(
-                seq=first.seq, hash=first.hash
-            )
-            if moved != 1:
+            if not _move_head(head_seq, head_hash, first.seq, first.hash):
                 continue  # another appender got there first: read the new head and try again
-            # the head moves one entry at a time (PostgreSQL's trigger insists); it is ours now
-            for before, entry in pairwise(entries):
-                AuditHead.objects.filter(pk=HEAD_PK, seq=before.seq).update(seq=entry.seq, hash=entry.hash)
+            # the head moves one entry at a time (PostgreSQL's trigger insists); it is ours now.
+            # One executemany: a batch of intake moves it dozens of times.
+            if len(entries) > 1:
+                _step_head([(entry.seq, entry.hash, before.seq) for before, entry in pairwise(entries)])
             # the model's own manager refuses bulk writes; this is the one place that chains them
-            return models.QuerySet(AuditEntry).bulk_create(entries)
+            return insert_many(entries)
     raise Conflict()

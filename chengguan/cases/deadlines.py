@@ -60,15 +60,21 @@ def due_after(start: dt.datetime, *, category: Category, step: str, urgency: str
 
 
 def start_step(
-    case: Case,
+    case: Case | None,
     step: str,
     at: dt.datetime,
     *,
     category: Category | None = None,
     urgency: str | None = None,
 ) -> dict[str, Any]:
-    """The changes that start the clock of ``step`` at ``at`` (its deadline becomes current)."""
-    due = due_after(at, category=category or case.category, step=step, urgency=urgency or case.urgency)
+    """The changes that start the clock of ``step`` at ``at`` (its deadline becomes current).
+
+    ``category`` and ``urgency`` default to the case's (``case`` may be None when both are given)."""
+    if case is not None:
+        category, urgency = category or case.category, urgency or case.urgency
+    if category is None or urgency is None:
+        raise ValueError("start_step needs a case, or a category and an urgency")
+    due = due_after(at, category=category, step=step, urgency=urgency)
     return {DUE_FIELD[step]: due, "current_due": due, "step_started_at": at}
 
 

@@ -12,7 +12,9 @@ moment, say) is stored again one report at a time, so one bad report never fails
 
 Under light load every batch is a batch of one. Under heavy load the per-transaction costs (the
 counter, the audit head, the commit, SQLite's write lock) are paid once per batch instead of once
-per report. There is one queue per process; processes still serialise on the database.
+per report. There is one queue per process; processes still serialise on the database (on SQLite
+through ``core.dblock.sqlite_write_lock``, which queues them instead of letting them poll). While a
+process waits its turn, its queue grows, so the next batch is larger.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,9 +49,11 @@ class GroupCommitter:
         store_one: Callable[[Any], Case],
         *,
         max_batch: int = MAX_BATCH,
+        serialize: Callable[[], AbstractContextManager[Any]] = nullcontext,
     ) -> None:
         self._store_many = store_many
         self._store_one = store_one
+        self._serialize = serialize
         self._max_batch = max_batch
         self._lock = threading.Lock()
         self._queue: deque[_Pending] = deque()
@@ -77,7 +82,8 @@ class GroupCommitter:
         with self._lock:
             batch = [self._queue.popleft() for _ in range(min(self._max_batch, len(self._queue)))]
         try:
-            self._store(batch)
+            with self._serialize():  # e.g. queue behind the writers of other processes
+                self._store(batch)
         finally:
             with self._lock:
                 self.batches += 1

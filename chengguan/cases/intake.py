@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,8 +37,11 @@ from chengguan.cases.models import (
     Urgency,
 )
 from chengguan.catalog.models import AttributionRule, Category, Step
+from chengguan.core.bulk import insert_many
 from chengguan.core.clock import to_city
+from chengguan.core.dblock import sqlite_write_lock
 from chengguan.core.errors import BadCoordinates
+from chengguan.core.memo import ConfigMemo
 from chengguan.evidence.services import StagedFile, stage_evidence_file, store_evidence
 from chengguan.geo.locate import Location, locate
 from chengguan.geo.models import Grid
@@ -61,6 +64,12 @@ SOURCE_ROLES: dict[str, frozenset[str]] = {
     Source.SUPERIOR: frozenset({Role.LEADER, Role.DISPATCHER, Role.ADMIN}),
 }
 ANONYMOUS_SOURCES = frozenset({Source.CITIZEN, Source.CAMERA})
+SOURCE_VALUES = frozenset(Source.values)
+URGENCY_VALUES = frozenset(Urgency.values)
+
+# The configuration every report reads: categories, the units that own a specialty or a squadron,
+# the inspector of each grid (see ``core.memo``: edits are seen at once here, within seconds elsewhere).
+_config = ConfigMemo("cases.intake", [Category, Unit, Grid])
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,7 @@ def _user_or_none(actor: Any) -> Any:
 
 def check_source(actor: Any, source: Any) -> str:
     """The source as a ``Source`` value, if ``actor`` may report from it."""
-    if source not in Source.values:
+    if source not in SOURCE_VALUES:
         raise InvalidInput(
             _("Unknown source %(value)r; expected one of %(choices)s.")
             % {"value": source, "choices": ", ".join(Source.values)},
@@ -102,14 +111,17 @@ def resolve_category(value: Any) -> Category:
         category = value
     elif isinstance(value, str) and ":" in value:
         kind, _sep, code = value.partition(":")
-        category = Category.objects.filter(kind=kind.strip(), code=code.strip()).first()
+        kind, code = kind.strip(), code.strip()
+        category = _config.get(
+            ("category", kind, code), lambda: Category.objects.filter(kind=kind, code=code).first()
+        )
     elif not isinstance(value, bool):
         try:
             pk = int(value)
         except (TypeError, ValueError):
             pk = None
         if pk is not None:
-            category = Category.objects.filter(pk=pk).first()
+            category = _config.get(("category", pk), lambda: Category.objects.filter(pk=pk).first())
     if category is None:
         raise InvalidInput(_("Unknown category %(value)r.") % {"value": value}, field="category")
     if not category.is_active:
@@ -120,7 +132,7 @@ def resolve_category(value: Any) -> Category:
 
 
 def check_urgency(value: Any) -> str:
-    if value not in Urgency.values:
+    if value not in URGENCY_VALUES:
         raise InvalidInput(
             _("Unknown urgency %(value)r; expected normal or urgent.") % {"value": value}, field="urgency"
         )
@@ -184,22 +196,35 @@ def suggest_unit(category: Category, location: Location) -> Unit | None:
     specialty, citywide), then the territory; events to the territory's squadron, then the owner."""
 
     def owner() -> Unit | None:
-        if not category.handling_specialty:
+        specialty = category.handling_specialty
+        if not specialty:
             return None
-        return (
-            Unit.objects.filter(kind=UnitKind.DEPARTMENT, specialty=category.handling_specialty)
-            .order_by("code")
-            .first()
+        return _config.get(
+            ("owner", specialty),
+            lambda: (
+                Unit.objects.filter(kind=UnitKind.DEPARTMENT, specialty=specialty).order_by("code").first()
+            ),
         )
 
     def territory() -> Unit | None:
         if location.squadron is None:
             return None
-        return Unit.objects.filter(kind=UnitKind.SQUADRON, code=location.squadron.code).first()
+        code = location.squadron.code
+        return _config.get(
+            ("squadron", code), lambda: Unit.objects.filter(kind=UnitKind.SQUADRON, code=code).first()
+        )
 
     if category.attribution_rule == AttributionRule.OWNER_FIRST:
         return owner() or territory()
     return territory() or owner()
+
+
+def grid_inspector_id(grid_code: str) -> int | None:
+    """The id of the inspector who patrols the grid (who verifies its cases), or None."""
+    inspectors: dict[str, int | None] = _config.get(
+        "grid-inspectors", lambda: dict(Grid.objects.values_list("code", "inspector"))
+    )
+    return inspectors.get(grid_code)
 
 
 def next_case_number(at: dt.datetime) -> str:
@@ -213,6 +238,18 @@ def next_case_numbers(at: dt.datetime, count: int) -> list[str]:
     The counter row moves by compare-and-set, so two intakes at once never share a number.
     """
     day = to_city(at).date()
+    if connection.features.can_return_rows_from_bulk_insert:  # UPDATE … RETURNING (SQLite 3.35+, PostgreSQL)
+        q = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {q(CaseCounter._meta.db_table)} SET {q('last')} = {q('last')} + %s "
+                f"WHERE {q('day')} = %s RETURNING {q('last')}",
+                [count, connection.ops.adapt_datefield_value(day)],
+            )
+            row = cursor.fetchone()
+        if row is not None:  # else the day's first report: the counter row is created below
+            following = int(row[0])
+            return [f"{day:%Y%m%d}-{n:05d}" for n in range(following - count + 1, following + 1)]
     for _attempt in range(100):
         counter, _created = CaseCounter.objects.get_or_create(day=day)
         following = counter.last + count
@@ -341,11 +378,8 @@ def prepare_report(
     prepared.staged = stage_files(files)
     prepared.suggested = suggest_unit(category_obj, location)
     prepared.permitted_zone_code = permitted_zone_code(category_obj, location, reported_at)
-    prepared.verifier_id = (
-        Grid.objects.filter(code=location.grid_code).values_list("inspector", flat=True).first()
-    )
-    probe = Case(category=category_obj, urgency=urgency)
-    prepared.deadlines = start_step(probe, Step.REGISTER, now)
+    prepared.verifier_id = grid_inspector_id(location.grid_code)
+    prepared.deadlines = start_step(None, Step.REGISTER, now, category=category_obj, urgency=urgency)
     return prepared
 
 
@@ -394,7 +428,7 @@ def store_reports(batch: Sequence[PreparedReport]) -> list[Case]:
     now = max(p.received_at for p in batch)
     with transaction.atomic():
         numbers = next_case_numbers(now, len(batch))
-        cases = Case.objects.bulk_create([_new_case(p, n) for p, n in zip(batch, numbers, strict=True)])
+        cases = insert_many([_new_case(p, n) for p, n in zip(batch, numbers, strict=True)])
         events: list[CaseEvent] = []
         audits: list[AuditItem] = []
         submissions: list[IdempotentSubmission] = []
@@ -428,8 +462,8 @@ def store_reports(batch: Sequence[PreparedReport]) -> list[Case]:
                 )
             )
             audits.append(AuditItem("case.report", prepared.user, case, {"number": case.number, **payload}))
-        IdempotentSubmission.objects.bulk_create(submissions)
-        CaseEvent.objects.bulk_create(events)
+        insert_many(submissions)
+        insert_many(events)
         record_many(audits)
     return cases
 
@@ -450,7 +484,7 @@ def store_report(prepared: PreparedReport) -> Case:
         raise
 
 
-_committer = GroupCommitter(store_reports, store_report)
+_committer = GroupCommitter(store_reports, store_report, serialize=sqlite_write_lock)
 
 
 def submit_report(*, with_duplicates: bool = True, **report: Any) -> IntakeResult:

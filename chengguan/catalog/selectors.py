@@ -15,6 +15,10 @@ from chengguan.catalog.models import (
     localized_name,
 )
 from chengguan.core.errors import NotFound
+from chengguan.core.memo import ConfigMemo
+
+# time limits by (category, step): read for every report and step, edited now and then
+_time_limits = ConfigMemo("catalog.time-limits", [TimeLimit, Category])
 
 
 def get_category(*, kind: str, code: str) -> Category:
@@ -39,7 +43,11 @@ def get_time_limit(*, category: Category, step: str, urgency: str = Urgency.NORM
 
     ``None`` if the category has no limit for the step.
     """
-    limits = {t.urgency: t for t in TimeLimit.objects.filter(category=category, step=Step(step))}
+    step = Step(step)
+    limits = _time_limits.get(
+        (category.pk, step),
+        lambda: {t.urgency: t for t in TimeLimit.objects.filter(category=category, step=step)},
+    )
     return limits.get(Urgency(urgency)) or limits.get(Urgency.NORMAL)
 
 

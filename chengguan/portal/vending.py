@@ -15,8 +15,13 @@ from django.utils import timezone
 
 from chengguan.catalog.models import Category
 from chengguan.core.errors import ChengguanError
+from chengguan.core.memo import ConfigMemo
 from chengguan.geo.locate import Location, locate
 from chengguan.geo.models import VendingZone
+from chengguan.portal.models import PortalPolicy
+
+# the policy's vending categories, asked for every report at intake
+_vending_keys = ConfigMemo("portal.vending-categories", [PortalPolicy])
 
 
 def category_key(category: Any) -> str | None:
@@ -38,7 +43,9 @@ def is_vending_category(category: Any) -> bool:
     from chengguan.portal.services import get_policy
 
     key = category_key(category)
-    return key is not None and key in set(get_policy().vending_categories or ())
+    return key is not None and key in _vending_keys.get(
+        "vending-categories", lambda: frozenset(get_policy().vending_categories or ())
+    )
 
 
 def permitting_zone(
