@@ -166,6 +166,8 @@ LOCATE_CELL_M = env_float("LOCATE_CELL_M", 2.0, minimum=0.1)
 LOCATE_MAX_CELLS = env_int("LOCATE_MAX_CELLS", 16_000_000, minimum=10_000)
 # How often (seconds) a process asks the database whether the territory changed.
 LOCATE_VERSION_TTL_S = env_float("LOCATE_VERSION_TTL_S", 2.0, minimum=0.0)
+# How long (seconds) a process keeps configuration it reads on every report (core/memo.py); 0: off.
+CONFIG_MEMO_TTL_S = env_float("CONFIG_MEMO_TTL_S", 2.0, minimum=0.0)
 # Optional background tiles for maps (no internet needed without it), e.g. an intranet tile server.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")

@@ -71,7 +71,7 @@ class ConfigMemo:
 
     def get(self, key: Hashable, load: Callable[[], T]) -> T:
         """The memoised value of ``key``, or ``load()`` (remembered unless memos are off)."""
-        ttl = float(getattr(settings, "CONFIG_MEMO_TTL_S", 2.0))
+        ttl = float(settings.CONFIG_MEMO_TTL_S)
         if ttl <= 0:
             self.loads += 1
             return load()

@@ -7,7 +7,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
 from chengguan.cases import views as case_views
-from chengguan.cases.api import views
+from chengguan.cases.api import quick, views
 
 app_name = "api"
 
@@ -15,6 +15,8 @@ router = SimpleRouter()
 router.register("cases", views.CaseViewSet, basename="case")
 
 urlpatterns = [
+    # POST: a field app's JSON report takes the quick path (quick.py); everything else the viewset
+    path("cases/", quick.cases_collection, name="case-list"),
     *router.urls,
     path("extensions/<str:pk>/decide/", views.ExtensionDecideView.as_view(), name="extension-decide"),
     path("locate/", views.LocateView.as_view(), name="locate"),

@@ -128,10 +128,15 @@ def wants_minimal(request: Request) -> bool:
     return any(part.strip().lower() == "return=minimal" for part in prefer.replace(";", ",").split(","))
 
 
+def minimal_body(request: Any, case: Case) -> tuple[dict[str, Any], str]:
+    """The stored report as id, number, state and URL, and the URL (for ``Location``)."""
+    url = request.build_absolute_uri(f"{request.path.rstrip('/')}/{case.pk}/")
+    return {"id": case.pk, "number": case.number, "state": case.state, "url": url}, url
+
+
 def minimal_intake_response(request: Request, case: Case, status: int) -> Response:
     """The stored report as id, number, state and URL (no detail, no duplicate search)."""
-    url = request.build_absolute_uri(f"{request.path.rstrip('/')}/{case.pk}/")
-    body = {"id": case.pk, "number": case.number, "state": case.state, "url": url}
+    body, url = minimal_body(request, case)
     return Response(body, status=status, headers={"Location": url, "Preference-Applied": "return=minimal"})
 
 
