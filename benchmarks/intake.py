@@ -1,14 +1,16 @@
 """Reports per second through the real HTTP stack, with a direct-insert baseline in the same run.
 
-    .venv/bin/python benchmarks/intake.py [--requests 3000] [--clients 8] [--workers 2] [--threads 4]
+    .venv/bin/python benchmarks/intake.py [--requests 3000] [--clients 16] [--workers 2]
+        [--threads 8] [--worker-connections 12] [--no-writer]
 
-A throw-away SQLite database gets the demo city; gunicorn serves chengguan on a free loopback port;
-several client threads POST inspector reports to /api/v1/cases/ over keep-alive connections, a
-bounded number of requests in all. The clients send ``Prefer: return=minimal`` as a field app
-would (the answer is the new case's id, number and URL; the full detail is one GET away), and
-reports arriving together share a transaction (``chengguan/cases/group_commit.py``). Then the same number of case rows is inserted straight into
-SQLite with executemany-free single-row transactions (the cheapest way a report could be stored)
-as the baseline. The last line reads:
+A throw-away SQLite database gets the demo city. As a deployment runs it, the intake writer
+(``chengguan intake_writer``, cases/writer.py) stores the reports and gunicorn serves chengguan on a
+free loopback port, its workers handing the reports they checked to the writer. Several client
+threads POST inspector reports to /api/v1/cases/ over keep-alive connections, a bounded number of
+requests in all, after a warm-up round. The clients send ``Prefer: return=minimal`` as a field app
+would (the answer is the new case's id, number and URL; the full detail is one GET away). Then the
+same number of case rows is inserted straight into SQLite with single-row transactions (the
+cheapest way a report could be stored) as the baseline. The last line reads:
 
     intake: N reports/s, p50 X ms, p99 Y ms, baseline ratio R
 
@@ -68,14 +70,39 @@ def _prepare(var_dir: Path) -> tuple[str, list[tuple[float, float]], str]:
     return token, points, "component:0102"
 
 
-def _serve(var_dir: Path, port: int, workers: int, threads: int) -> subprocess.Popen:
-    env = {
+def _server_env(var_dir: Path, writer_socket: str) -> dict[str, str]:
+    return {
         **os.environ,
         "CHENGGUAN_VAR_DIR": str(var_dir),
         "DJANGO_SETTINGS_MODULE": "chengguan.settings",
         # as a deployment should run: each worker thread keeps its database connection
         "DB_CONN_MAX_AGE": os.environ.get("DB_CONN_MAX_AGE", "600"),
+        "INTAKE_WRITER_SOCKET": writer_socket,
     }
+
+
+def _start_writer(var_dir: Path, socket_path: str) -> subprocess.Popen:
+    """``chengguan intake_writer``, as a deployment runs it beside gunicorn (a systemd service)."""
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("chengguan")), "intake_writer", "--socket", socket_path],
+        cwd=ROOT,
+        env=_server_env(var_dir, socket_path),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if os.path.exists(socket_path):
+            return proc
+        time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("the intake writer did not start")
+
+
+def _serve(
+    var_dir: Path, port: int, workers: int, threads: int, connections: int, writer_socket: str
+) -> subprocess.Popen:
+    env = _server_env(var_dir, writer_socket)
     proc = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -85,9 +112,11 @@ def _serve(var_dir: Path, port: int, workers: int, threads: int) -> subprocess.P
             "--workers",
             str(workers),
             "--worker-class",
-            "gthread",
+            os.environ.get("XWC", "gthread"),
             "--threads",
             str(threads),
+            "--worker-connections",
+            str(connections),
             "--log-level",
             "warning",
         ],
@@ -114,6 +143,7 @@ class _Connection:
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buffer = b""
+        self.closing = False
 
     def request(self, head: bytes, body: bytes) -> tuple[int, bytes]:
         self.sock.sendall(head + str(len(body)).encode() + b"\r\n\r\n" + body)
@@ -123,10 +153,14 @@ class _Connection:
         lines = header.split(b"\r\n")
         status = int(lines[0].split()[1])
         length = 0
+        self.closing = False
         for line in lines[1:]:
             name, _colon, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
+            name = name.strip().lower()
+            if name == b"content-length":
                 length = int(value)
+            elif name == b"connection" and value.strip().lower() == b"close":
+                self.closing = True
         while len(rest) < length:
             self.buffer = rest
             self._read()
@@ -160,6 +194,9 @@ def _client(port: int, token: str, bodies: list[bytes], latencies: list[float], 
             conn.close()
             conn = _Connection(port)
             continue
+        if conn.closing:  # the server answers one request per connection (gunicorn's sync workers)
+            conn.close()
+            conn = _Connection(port)
         latencies.append(time.perf_counter() - started)
         if status not in (200, 201):
             errors.append(f"{status} {payload[:200]!r}")
@@ -224,9 +261,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--warmup", type=int, default=200)
-    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument(
+        "--worker-connections",
+        type=int,
+        default=12,
+        help="gunicorn's cap on one worker's connections: keeps a burst of keep-alive clients "
+        "from all landing on one worker",
+    )
+    parser.add_argument(
+        "--no-writer",
+        action="store_true",
+        help="no intake writer: each gunicorn worker stores its own reports",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="chengguan-bench-") as tmp:
@@ -235,13 +284,23 @@ def main() -> None:
         token, points, category = _prepare(var_dir)
         print(f"setup: demo city and token in {time.perf_counter() - t0:.1f} s; {len(points)} report points")
         port = _free_port()
-        server = _serve(var_dir, port, args.workers, args.threads)
+        writer_socket = "" if args.no_writer else str(var_dir / "intake.sock")
+        writer = _start_writer(var_dir, writer_socket) if writer_socket else None
         try:
-            _run_http(port, token, points, category, args.warmup, args.clients)
-            elapsed, latencies, errors = _run_http(port, token, points, category, args.requests, args.clients)
+            server = _serve(var_dir, port, args.workers, args.threads, args.worker_connections, writer_socket)
+            try:
+                _run_http(port, token, points, category, args.warmup, args.clients)
+                elapsed, latencies, errors = _run_http(
+                    port, token, points, category, args.requests, args.clients
+                )
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            if writer is not None:
+                writer.terminate()
+                out, _err = writer.communicate(timeout=30)
+                print(f"writer: {out.strip().splitlines()[-1] if out.strip() else 'no report'}")
         if errors:
             print(f"errors: {len(errors)} (first: {errors[0]})")
         ok = len(latencies) - len(errors)
@@ -252,6 +311,7 @@ def main() -> None:
         print(
             f"http: {ok} reports in {elapsed:.2f} s with {args.clients} clients, gunicorn "
             f"{args.workers} workers × {args.threads} threads"
+            + ("" if writer is None else " and an intake writer")
         )
         base = _baseline(var_dir / "chengguan.sqlite3", args.requests)
         print(f"baseline: {base:,.0f} direct single-row SQLite inserts/s")

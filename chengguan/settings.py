@@ -168,6 +168,9 @@ LOCATE_MAX_CELLS = env_int("LOCATE_MAX_CELLS", 16_000_000, minimum=10_000)
 LOCATE_VERSION_TTL_S = env_float("LOCATE_VERSION_TTL_S", 2.0, minimum=0.0)
 # How long (seconds) a process keeps configuration it reads on every report (core/memo.py); 0: off.
 CONFIG_MEMO_TTL_S = env_float("CONFIG_MEMO_TTL_S", 2.0, minimum=0.0)
+# The intake writer's socket (cases/writer.py): set it, and run `chengguan intake_writer`, to have
+# one process store the reports of all server workers. Empty: each worker stores its own.
+INTAKE_WRITER_SOCKET = env_str("INTAKE_WRITER_SOCKET", "")
 # Optional background tiles for maps (no internet needed without it), e.g. an intranet tile server.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")

@@ -9,6 +9,7 @@ Retries with the same (client, idempotency key) get the stored case back.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,8 +20,10 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chengguan.audit.services import AuditItem, record_many
+from chengguan.cases import writer
 from chengguan.cases.access import acting_user
 from chengguan.cases.deadlines import start_step
 from chengguan.cases.duplicates import find_duplicates
@@ -47,6 +50,8 @@ from chengguan.geo.locate import Location, locate
 from chengguan.geo.models import Grid
 from chengguan.org.models import Unit, UnitKind
 from chengguan.org.roles import Role
+
+logger = logging.getLogger(__name__)
 
 CASE_OWNER_TYPE = "cases.case"
 MAX_DESCRIPTION = 4000
@@ -477,14 +482,34 @@ def store_report(prepared: PreparedReport) -> Case:
             prepared.key
             and IdempotentSubmission.objects.filter(client=prepared.client, key=prepared.key).exists()
         ):
-            raise Conflict(
-                _("This submission is already being stored; retry to get its result."),
+            raise Conflict(  # lazy: the intake writer raises it, the worker translates it
+                gettext_lazy("This submission is already being stored; retry to get its result."),
                 field="idempotency_key",
             ) from None
         raise
 
 
 _committer = GroupCommitter(store_reports, store_report, serialize=sqlite_write_lock)
+
+
+def _commit(prepared: PreparedReport) -> Case:
+    """Store through the intake writer when one is configured and running, else in this process."""
+    remote = writer.client()
+    if remote is not None:
+        try:
+            return remote.submit(prepared)
+        except writer.WriterUnavailable as exc:
+            _warn_once(f"intake writer at {remote.path} not reachable ({exc}); storing in the worker")
+    return _committer.submit(prepared)
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        logger.warning(message)
 
 
 def submit_report(*, with_duplicates: bool = True, **report: Any) -> IntakeResult:
@@ -500,5 +525,5 @@ def submit_report(*, with_duplicates: bool = True, **report: Any) -> IntakeResul
     prepared = prepare_report(**report)
     if prepared.replay is not None:
         return prepared.replay
-    case = _committer.submit(prepared)
+    case = _commit(prepared)
     return IntakeResult(case, True, find_duplicates(case) if with_duplicates else [])

@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     BAD_GEOMETRY = "bad_geometry"
     BAD_CODE = "bad_code"
     IMPORT_REJECTED = "import_rejected"
+    UNAVAILABLE = "unavailable"
 
 
 class ChengguanError(Exception):
