@@ -7,6 +7,7 @@ chengguan import / export the territory as GeoJSON
 chengguan tick            supervision: mark overdue cases, escalate, warn (every minute, from cron)
 chengguan evaluate --month 2026-10   the monthly ranking of units, people and areas
 chengguan audit verify    prove the audit chain, or name the first tampered entry
+chengguan intake_writer   store the reports of all server workers (a service; see README)
 chengguan <any Django management command>
 """
 
