@@ -40,7 +40,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.cases.models import Case
@@ -303,7 +303,7 @@ class IntakeWriter:
         peer.sock.close()
 
     def _store(self, batch: list[tuple[_Peer, Any]]) -> None:
-        close_old_connections()
+        _keep_connection_healthy()
         Checkpointer.hand_over(connection)
         results: list[tuple[bool, Any]]
         try:
@@ -315,7 +315,12 @@ class IntakeWriter:
         self.reports += len(batch)
         for (peer, _prepared), result in zip(batch, results, strict=True):
             try:
-                peer.sock.sendall(_frame(result))
+                frame = _frame(result)
+            except Exception as exc:  # an answer that cannot be sent must not stop the writer
+                logger.exception("intake writer: an answer could not be encoded")
+                frame = _frame((False, RuntimeError(f"the intake writer could not answer: {exc!r}")))
+            try:
+                peer.sock.sendall(frame)
             except OSError:
                 self._drop(peer)
 
@@ -326,11 +331,17 @@ class IntakeWriter:
             return False, exc
         except Exception as exc:  # the worker answers 500 for it, as if it had stored it itself
             logger.exception("intake writer: a report could not be stored")
-            try:
-                pickle.dumps(exc)
-            except Exception:
-                exc = RuntimeError(repr(exc))
             return False, exc
+
+
+def _keep_connection_healthy() -> None:
+    """Close the writer's database connection only when it broke (it is kept for good otherwise,
+    whatever ``CONN_MAX_AGE`` says: the writer is one long request)."""
+    if connection.connection is not None and connection.errors_occurred:
+        if connection.is_usable():
+            connection.errors_occurred = False
+        else:
+            connection.close()
 
 
 class Checkpointer:

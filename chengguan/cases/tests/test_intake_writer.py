@@ -124,6 +124,22 @@ def test_one_bad_report_fails_alone_with_its_own_error(socket_path: str) -> None
     assert (error.field, str(error.message)) == ("category", "not a report")
 
 
+def test_an_error_that_cannot_be_sent_back_does_not_stop_the_writer(socket_path: str) -> None:
+    def store_one(item: Any) -> Any:
+        if item == "odd":
+            raise InvalidInput("odd", field="description", check=lambda: None)  # cannot be pickled
+        return f"case of {item}"
+
+    served = Served(socket_path, lambda items: [store_one(i) for i in items], store_one)
+    client = writer.WriterClient(socket_path)
+    try:
+        with pytest.raises(RuntimeError, match="could not answer"):
+            client.submit("odd")
+        assert client.submit("fine") == "case of fine"
+    finally:
+        served.stop()
+
+
 def test_without_a_running_writer_nothing_is_sent(socket_path: str) -> None:
     with pytest.raises(writer.WriterUnavailable):
         writer.WriterClient(socket_path).submit("r")
