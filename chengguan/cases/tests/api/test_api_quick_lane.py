@@ -72,17 +72,25 @@ def token(tiny_city: TinyCity, username: str = "inspector") -> str:
     return "Token " + Token.objects.get_or_create(user=tiny_city.users[username])[0].key
 
 
-def test_a_field_report_is_answered_before_the_middleware(
-    handler: quick.QuickIntakeHandler, tiny_city: TinyCity, quick_calls: list[Any]
-) -> None:
-    status, headers, content = call(
+def field_report(
+    handler: quick.QuickIntakeHandler, tiny_city: TinyCity, body: Any = None, **headers: str
+) -> tuple[int, dict[str, str], bytes]:
+    """A field app's report as the quick path takes it: the inspector's token, return=minimal."""
+    return call(
         handler,
         "POST",
         "/api/v1/cases/",
-        report_body(),
+        report_body() if body is None else body,
         HTTP_AUTHORIZATION=token(tiny_city),
         HTTP_PREFER="return=minimal",
+        **headers,
     )
+
+
+def test_a_field_report_is_answered_before_the_middleware(
+    handler: quick.QuickIntakeHandler, tiny_city: TinyCity, quick_calls: list[Any]
+) -> None:
+    status, headers, content = field_report(handler, tiny_city)
     assert status == 201
     answer = json.loads(content)
     assert headers["Content-Length"] == str(len(content))
@@ -96,14 +104,8 @@ def test_a_field_report_is_answered_before_the_middleware(
 def test_a_report_the_quick_path_cannot_take_gets_the_full_answer_once(
     handler: quick.QuickIntakeHandler, tiny_city: TinyCity, quick_calls: list[Any]
 ) -> None:
-    status, _headers, content = call(
-        handler,
-        "POST",
-        "/api/v1/cases/",
-        report_body(at=OUTSIDE),
-        HTTP_AUTHORIZATION=token(tiny_city),
-        HTTP_PREFER="return=minimal",
-        HTTP_ACCEPT_LANGUAGE="en",
+    status, _headers, content = field_report(
+        handler, tiny_city, report_body(at=OUTSIDE), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert status == 422
     assert json.loads(content)["code"] == "outside_city"
@@ -124,15 +126,7 @@ def test_other_requests_go_through_django(
 def test_a_host_not_allowed_is_refused_before_anything_is_stored(
     handler: quick.QuickIntakeHandler, tiny_city: TinyCity
 ) -> None:
-    status, _headers, _content = call(
-        handler,
-        "POST",
-        "/api/v1/cases/",
-        report_body(),
-        HTTP_AUTHORIZATION=token(tiny_city),
-        HTTP_PREFER="return=minimal",
-        HTTP_HOST="evil.example.com",
-    )
+    status, _headers, _content = field_report(handler, tiny_city, HTTP_HOST="evil.example.com")
     assert status == 400
     assert not Case.objects.exists()
 
@@ -142,14 +136,7 @@ def test_the_https_redirect_still_applies(
 ) -> None:
     settings.SECURE_SSL_REDIRECT = True
     fresh = quick.QuickIntakeHandler()  # the security middleware reads its settings when made
-    status, headers, _content = call(
-        fresh,
-        "POST",
-        "/api/v1/cases/",
-        report_body(),
-        HTTP_AUTHORIZATION=token(tiny_city),
-        HTTP_PREFER="return=minimal",
-    )
+    status, headers, _content = field_report(fresh, tiny_city)
     assert status == 301 and headers["Location"].startswith("https://")
     assert not Case.objects.exists()
 
@@ -161,14 +148,7 @@ def test_a_report_the_writer_may_have_stored_is_a_503_and_is_not_stored_again(
         raise WriterLost()
 
     monkeypatch.setattr(quick.intake, "submit_report", lost)
-    status, _headers, content = call(
-        handler,
-        "POST",
-        "/api/v1/cases/",
-        report_body(),
-        HTTP_AUTHORIZATION=token(tiny_city),
-        HTTP_PREFER="return=minimal",
-    )
+    status, _headers, content = field_report(handler, tiny_city)
     assert status == 503
     assert json.loads(content)["code"] == "unavailable"
     assert not Case.objects.exists()
