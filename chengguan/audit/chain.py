@@ -83,8 +83,24 @@ def normalise_payload(value: Any, path: str = "payload") -> Any:
 
     Raises ``ValueError`` (naming the place in the payload) for what JSON cannot hold faithfully.
     """
-    if value is None or isinstance(value, bool):
+    # the common exact types first (intake records dozens of values per report); subclasses such
+    # as enums or lazy strings take the general way below
+    kind = type(value)
+    if kind is str:
+        return _text(value, path)
+    if kind is int or value is None or kind is bool:
         return value
+    if kind is dict:
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                return _mapping(value, path)
+            if "\x00" in key:
+                return _mapping(value, path)  # raises, naming the key
+            out[key] = normalise_payload(item, f"{path}.{key}")
+        return out
+    if kind is list:
+        return [normalise_payload(item, f"{path}[{i}]") for i, item in enumerate(value)]
     if isinstance(value, Enum):
         return normalise_payload(value.value, path)
     if isinstance(value, str):
@@ -116,19 +132,23 @@ def normalise_payload(value: Any, path: str = "payload") -> Any:
     if isinstance(value, Promise):  # lazy translations
         return _text(str(value), path)
     if isinstance(value, Mapping):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            name = key.value if isinstance(key, Enum) else key
-            if isinstance(name, bool) or not isinstance(name, str | int):
-                raise ValueError(f"audit payload {path}: key {key!r} is not a string")
-            name = _text(str(name), path)
-            if name in out:
-                raise ValueError(f"audit payload {path}: key {name!r} appears twice")
-            out[name] = normalise_payload(item, f"{path}.{name}")
-        return out
+        return _mapping(value, path)
     if isinstance(value, list | tuple):
         return [normalise_payload(item, f"{path}[{i}]") for i, item in enumerate(value)]
     if isinstance(value, set | frozenset):
         items = [normalise_payload(item, f"{path}[]") for item in value]
         return sorted(items, key=canonical_json)
     raise ValueError(f"audit payload {path}: {type(value).__name__} values cannot be recorded")
+
+
+def _mapping(value: Mapping[Any, Any], path: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        name = key.value if isinstance(key, Enum) else key
+        if isinstance(name, bool) or not isinstance(name, str | int):
+            raise ValueError(f"audit payload {path}: key {key!r} is not a string")
+        name = _text(str(name), path)
+        if name in out:
+            raise ValueError(f"audit payload {path}: key {name!r} appears twice")
+        out[name] = normalise_payload(item, f"{path}.{name}")
+    return out
