@@ -126,7 +126,7 @@ class WriterClient:
         try:
             (size,) = HEADER.unpack(_recv_exact(sock, HEADER.size))
             ok, value = pickle.loads(_recv_exact(sock, size))
-        except (OSError, ConnectionError, EOFError, pickle.UnpicklingError, struct.error) as exc:
+        except (OSError, EOFError, pickle.UnpicklingError, struct.error) as exc:  # OSError: closed too
             self.close()
             logger.error("intake writer: no answer for a report sent to %s (%s)", self.path, exc)
             raise WriterLost() from exc
@@ -159,6 +159,9 @@ def client() -> WriterClient | None:
     path = settings.INTAKE_WRITER_SOCKET
     if not path:
         return None
+    current = _client
+    if current is not None and current.path == path:
+        return current  # the hot path: no lock
     with _client_lock:
         if _client is None or _client.path != path:
             _client = WriterClient(path)
